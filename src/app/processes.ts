@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { CustomRoute } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { Core } from './core.js';
+import { createWebApp, type WebApp, type WebSlackSettings } from './web.js';
+import { createWorkers, type WorkerRuntime } from './worker.js';
+import { createRedis } from '../queue/connection.js';
+import { createSlackClient, createSlackPoster, type SlackPoster } from '../slack/poster.js';
+import { createCommandHandlers } from '../../commands/index.js';
+import { createCommandRouter } from '../../commands/router.js';
+import { createJobHandlers } from '../../jobs/index.js';
+import { registerInteractions } from './interactions.js';
+
+/** The token the built-in Slack emulator accepts in local mode (it guards nothing real). */
+export const LOCAL_BOT_TOKEN = 'xoxb-local-golive';
+
+/**
+ * Slack settings for this process. Local mode has no workspace: the web process
+ * serves a Slack emulator and every Web API call goes to it.
+ */
+export function slackSettings(config: Config, localBaseUrl: string): WebSlackSettings {
+  switch (config.slack.mode) {
+    case 'http':
+      return { botToken: config.slack.botToken, signingSecret: config.slack.signingSecret, apiUrl: config.slack.apiUrl };
+    case 'socket':
+      return { botToken: config.slack.botToken, signingSecret: config.slack.signingSecret ?? '', apiUrl: config.slack.apiUrl, appToken: config.slack.appToken };
+    case 'local':
+      return { botToken: LOCAL_BOT_TOKEN, signingSecret: randomBytes(16).toString('hex'), apiUrl: `${localBaseUrl}/slack-fake/api/` };
+  }
+}
+
+export function createPoster(core: Core, slack: Pick<WebSlackSettings, 'botToken' | 'apiUrl'>): SlackPoster {
+  return createSlackPoster({
+    client: createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl }),
+    messages: core.store.messages,
+    logger: core.logger,
+  });
+}
+
+export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: CustomRoute[] = []): WebApp {
+  const poster = createPoster(core, slack);
+  const router = createCommandRouter({
+    catalog: () => core.plans.catalog(),
+    handlers: createCommandHandlers({ core, slack: poster }),
+  });
+  return createWebApp({
+    slack,
+    router,
+    store: core.store,
+    redis: core.redis,
+    metrics: core.metrics,
+    logger: core.logger,
+    clock: core.clock,
+    extraRoutes,
+    interactions: (app) => registerInteractions(app, { core, slack: poster }),
+  });
+}
+
+export function startWorkers(core: Core, slack: Pick<WebSlackSettings, 'botToken' | 'apiUrl'>): WorkerRuntime & { connectionClose(): void } {
+  const connection = createRedis(core.config.redisUrl, 'worker');
+  const poster = createPoster(core, slack);
+  const runtime = createWorkers({
+    connection,
+    prefix: core.config.queuePrefix,
+    handlers: createJobHandlers({ core, slack: poster }),
+    logger: core.logger,
+    metrics: core.metrics,
+    concurrency: { control: core.config.workerConcurrency },
+  });
+  return { ...runtime, connectionClose: () => connection.disconnect() };
+}
