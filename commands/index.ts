@@ -4,7 +4,6 @@ import { createHelpCommand } from './help.js';
 import { createPingCommand } from './ping.js';
 import type { Handlers } from './router.js';
 import { createStatusCommand } from './status.js';
-import { createCheckpointStatusCommand } from './checkpoint-status.js';
 
 export interface CommandDeps {
   core: Core;
@@ -17,6 +16,5 @@ export function createCommandHandlers({ core }: CommandDeps): Handlers {
     help: createHelpCommand({ planIds: () => core.plans.list().map((p) => p.id) }),
     ping: createPingCommand({ queues: core.queues, clock: core.clock }),
     status: createStatusCommand({ plans: core.plans, runs: core.store.runs, clock: core.clock }),
-    'checkpoint:status': createCheckpointStatusCommand({ plans: core.plans, runs: core.store.runs, clock: core.clock }),
   };
 }

@@ -9,6 +9,9 @@ import { createQueues, type Queues } from '../queue/queues.js';
 import { createRedis } from '../queue/connection.js';
 import { createStore, type Store } from '../store/index.js';
 import { loadPlanRegistry, type PlanRegistry } from '../plan-registry.js';
+import { createRoleResolver, type RoleResolver } from '../permissions.js';
+import { createSlackClient } from '../slack/poster.js';
+import type { WebClient } from '@slack/web-api';
 
 /** What both processes share: state DB, queues, plans and roles. Built once per process. */
 export interface Core {
@@ -21,10 +24,19 @@ export interface Core {
   redis: Redis;
   queues: Queues;
   plans: PlanRegistry;
+  /** Web API client of this process (Slack, or the local emulator). */
+  slackClient: WebClient;
+  roles: RoleResolver;
   close(): Promise<void>;
 }
 
-export async function createCore(options: { config: Config; logger: Logger; clock: Clock; metrics: Metrics }): Promise<Core> {
+export async function createCore(options: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  slack: { botToken: string; apiUrl: string };
+}): Promise<Core> {
   const { config, logger, clock } = options;
   // Plans and roles first: a bad file stops the process before anything connects.
   const plans = await loadPlanRegistry({ planFiles: config.planFiles, rolesFile: config.rolesFile, environments: config.environments });
@@ -34,8 +46,14 @@ export async function createCore(options: { config: Config; logger: Logger; cloc
   await plans.register(store, clock.now());
   const redis = createRedis(config.redisUrl, 'producer');
   const queues = createQueues(redis, config.queuePrefix);
+  const slackClient = createSlackClient({ token: options.slack.botToken, apiUrl: options.slack.apiUrl });
   return {
-    ...options,
+    config,
+    logger,
+    clock,
+    metrics: options.metrics,
+    slackClient,
+    roles: createRoleResolver({ roles: plans.roles.roles, client: slackClient, clock }),
     pool,
     store,
     redis,

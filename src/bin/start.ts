@@ -1,15 +1,14 @@
 import { boot } from './boot.js';
 import { onShutdown } from '../app/shutdown.js';
-import { slackSettings, startWebApp, startWorkers } from '../app/processes.js';
+import { startWebApp, startWorkers } from '../app/processes.js';
 import { localEmulatorRoutes } from '../app/local.js';
 
 /**
  * `npm start`: web plus a worker in one process. Without a Slack token this is
  * local mode: the web process also serves the Slack emulator.
  */
-const { config, logger, core } = await boot('local');
+const { config, logger, core, slack } = await boot('local');
 const localBase = `http://127.0.0.1:${config.port}`;
-const slack = slackSettings(config, localBase);
 const local = config.slack.mode === 'local';
 const web = startWebApp(core, slack, local ? localEmulatorRoutes(slack, localBase, core) : []);
 await web.start(config.port);

@@ -1,11 +1,10 @@
 import { boot } from './boot.js';
 import { onShutdown } from '../app/shutdown.js';
-import { slackSettings, startWebApp } from '../app/processes.js';
+import { startWebApp } from '../app/processes.js';
 import { localEmulatorRoutes } from '../app/local.js';
 
-const { config, logger, core } = await boot('web');
+const { config, logger, core, slack } = await boot('web');
 const localBase = `http://127.0.0.1:${config.port}`;
-const slack = slackSettings(config, localBase);
 const extraRoutes = config.slack.mode === 'local' ? localEmulatorRoutes(slack, localBase, core) : [];
 if (config.slack.mode === 'local') {
   logger.info('local mode: no SLACK_BOT_TOKEN is set, so golive talks to its built-in Slack emulator instead of Slack');

@@ -1,9 +1,8 @@
 import { boot } from './boot.js';
 import { onShutdown } from '../app/shutdown.js';
-import { slackSettings, startWorkers } from '../app/processes.js';
+import { startWorkers } from '../app/processes.js';
 
-const { config, logger, core } = await boot('worker');
-const slack = slackSettings(config, `http://127.0.0.1:${config.port}`);
+const { config, logger, core, slack } = await boot('worker');
 if (config.slack.mode === 'local') {
   logger.info('local mode: no SLACK_BOT_TOKEN is set; the worker posts to the web process’s Slack emulator');
 }

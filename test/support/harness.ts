@@ -65,8 +65,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   };
   const config = loadConfig(env);
-  const core = await createCore({ config, logger: silentLogger(), clock: options.clock ?? systemClock, metrics: createMetrics({ process: 'web', defaultMetrics: false }) });
   const slack: WebSlackSettings = { botToken: TEST_BOT_TOKEN, signingSecret: TEST_SIGNING_SECRET, apiUrl: fake.apiUrl };
+  const core = await createCore({ config, logger: silentLogger(), clock: options.clock ?? systemClock, metrics: createMetrics({ process: 'web', defaultMetrics: false }), slack });
   const web = startWebApp(core, slack);
   const server = (await web.start(0, '127.0.0.1'))!;
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;

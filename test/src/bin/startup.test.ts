@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnEntry } from '../../support/spawn.js';
+import { createTestStateDb, testQueuePrefix, type TestStateDb } from '../../support/state-db.js';
+import { deleteQueueKeys } from '../../support/harness.js';
+import { REDIS_URL } from '../../support/constants.js';
+
+/** The entry points as real processes: start-up refusals and graceful shutdown. */
+describe('golive processes', () => {
+  let db: TestStateDb;
+  const prefix = testQueuePrefix('proc');
+  beforeAll(async () => {
+    db = await createTestStateDb('proc');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await deleteQueueKeys(prefix);
+  });
+
+  const baseEnv = () => ({
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    GOLIVE_QUEUE_PREFIX: prefix,
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: 'secret',
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  });
+
+  it('refuses a bad configuration with exit 1 and every problem listed', async () => {
+    const proc = spawnEntry('src/bin/web.ts', { ...baseEnv(), PORT: 'eighty', REDIS_URL: 'nope', DATABASE_URL: 'postgres://u:hunter2@/x', GOLIVE_PLAN: '' });
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    expect(proc.output()).toMatch(/PORT: /);
+    expect(proc.output()).toMatch(/REDIS_URL: /);
+    expect(proc.output()).toMatch(/GOLIVE_PLAN: /);
+    expect(proc.output()).not.toContain('hunter2');
+  });
+
+  it('refuses an invalid plan file, naming the file, the path in it and the problem', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'golive-plan-'));
+    const bad = path.join(dir, 'bad.yaml');
+    const text = readFileSync('plans/demo.yaml', 'utf8').replace(/^id: demo$/m, 'id: Demo Plan!');
+    writeFileSync(bad, text);
+    const proc = spawnEntry('src/bin/worker.ts', { ...baseEnv(), GOLIVE_PLAN: bad });
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    expect(proc.output()).toContain(`${bad}: id: expected a plan id`);
+  });
+
+  it('refuses a roles file that lacks a role the plan names', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'golive-roles-'));
+    const roles = path.join(dir, 'roles.yaml');
+    writeFileSync(roles, 'roles:\n  dba: { users: [U0DBA0001] }\n');
+    const proc = spawnEntry('src/bin/worker.ts', { ...baseEnv(), GOLIVE_ROLES: roles });
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    expect(proc.output()).toMatch(/role "infra" is not in the roles file/);
+  });
+
+  it.each(['src/bin/web.ts', 'src/bin/worker.ts', 'src/bin/start.ts'])('%s shuts down cleanly on SIGTERM', async (entry) => {
+    const proc = spawnEntry(entry, baseEnv());
+    await proc.waitFor(/web listening|worker started|web and worker running/);
+    proc.child.kill('SIGTERM');
+    const { code } = await proc.exited;
+    expect(code).toBe(0);
+    const out = proc.output();
+    expect(out).toMatch(/shutdown complete/);
+    // Workers are closed before Redis, and pools last.
+    if (entry !== 'src/bin/web.ts') expect(out.indexOf('"step":"workers"')).toBeLessThan(out.indexOf('"step":"state and queues"'));
+  });
+});
