@@ -26,7 +26,7 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
     child,
     output: () => out,
     exited,
-    async waitFor(pattern, timeoutMs = 20_000) {
+    async waitFor(pattern, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(out)) {
         if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before printing ${pattern}:\n${out}`);

@@ -8,7 +8,8 @@ import { deleteQueueKeys } from '../../support/harness.js';
 import { REDIS_URL } from '../../support/constants.js';
 
 /** The entry points as real processes: start-up refusals and graceful shutdown. */
-describe('golive processes', () => {
+// Each case starts a real process (tsx compiles on the fly), so allow minutes, not seconds.
+describe('golive processes', { timeout: 180_000 }, () => {
   let db: TestStateDb;
   const prefix = testQueuePrefix('proc');
   beforeAll(async () => {
