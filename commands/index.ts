@@ -4,6 +4,14 @@ import { createHelpCommand } from './help.js';
 import { createPingCommand } from './ping.js';
 import type { Handlers } from './router.js';
 import { createStatusCommand } from './status.js';
+import { createRunCommand } from './run.js';
+import { createCheckpointStatusCommand } from './checkpoint-status.js';
+import { createMigrateCommand } from './migrate.js';
+import { createBaselineCommand } from './baseline.js';
+import { createEngine } from '../src/engine/index.js';
+import { signoffServiceOf } from '../src/signoff/index.js';
+import { createAuditCommand } from './audit.js';
+import { createSignoffCommand } from './signoff.js';
 
 export interface CommandDeps {
   core: Core;
@@ -11,10 +19,18 @@ export interface CommandDeps {
 }
 
 /** Every /golive verb golive knows, each built from its own file. */
-export function createCommandHandlers({ core }: CommandDeps): Handlers {
+export function createCommandHandlers({ core, slack }: CommandDeps): Handlers {
+  const engine = createEngine(core, slack);
+  const signoffs = signoffServiceOf(core, slack);
   return {
     help: createHelpCommand({ planIds: () => core.plans.list().map((p) => p.id) }),
     ping: createPingCommand({ queues: core.queues, clock: core.clock }),
     status: createStatusCommand({ plans: core.plans, runs: core.store.runs, clock: core.clock }),
+    'checkpoint:run': createRunCommand({ engine }),
+    'checkpoint:status': createCheckpointStatusCommand({ plans: core.plans, store: core.store, clock: core.clock }),
+    'checkpoint:migrate': createMigrateCommand({ plans: core.plans, roles: core.roles, queues: core.queues, pool: core.pool }),
+    baseline: createBaselineCommand({ plans: core.plans, roles: core.roles, store: core.store, queues: core.queues, clock: core.clock }),
+    'checkpoint:signoff': createSignoffCommand({ signoffs }),
+    audit: createAuditCommand({ plans: core.plans, audit: core.store.audit, clock: core.clock }),
   };
 }

@@ -67,6 +67,12 @@ export interface Config {
   workerConcurrency: number;
   /** GOLIVE_ENV_<NAME>_URL, keyed by lower-case name (shadow, staging, production …). */
   environments: Record<string, string>;
+  /**
+   * A variable a plan names (an endpoint's token_var): plans say which
+   * variable holds a credential, never the credential. Optional so hand-built
+   * configs in tests need not provide it.
+   */
+  readVariable?(name: string): string | undefined;
 }
 
 export const DEMO_ENVIRONMENT_DEFAULTS: Record<string, string> = {
@@ -141,6 +147,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: v.GOLIVE_QUEUE_PREFIX,
     workerConcurrency: v.GOLIVE_WORKER_CONCURRENCY,
     environments,
+    readVariable: (name) => {
+      const value = env[name]?.trim();
+      return value ? value : undefined;
+    },
   };
 }
 

@@ -20,15 +20,33 @@ export function createRoleResolver(deps: { roles: RolesFile; client?: WebClient;
   const ttl = deps.cacheTtlMs ?? 60_000;
   const cache = new Map<string, { members: string[]; at: number }>();
 
+  // One request per group at a time: a burst of clicks shares the answer.
+  const inFlight = new Map<string, Promise<string[]>>();
+
   async function membersOf(groupId: string): Promise<string[]> {
     const now = deps.clock.now().getTime();
     const hit = cache.get(groupId);
     if (hit && now - hit.at < ttl) return hit.members;
-    if (!deps.client) return [];
-    const result = await deps.client.usergroups.users.list({ usergroup: groupId });
-    const members = (result.users as string[] | undefined) ?? [];
-    cache.set(groupId, { members, at: now });
-    return members;
+    const client = deps.client;
+    if (!client) return [];
+    const pending = inFlight.get(groupId);
+    if (pending) return pending;
+    const request = (async () => {
+      try {
+        const result = await client.usergroups.users.list({ usergroup: groupId });
+        const members = (result.users as string[] | undefined) ?? [];
+        cache.set(groupId, { members, at: now });
+        return members;
+      } catch {
+        // A group Slack does not know (or cannot list now) grants nothing; not
+        // cached, so the next check asks again.
+        return [];
+      } finally {
+        inFlight.delete(groupId);
+      }
+    })();
+    inFlight.set(groupId, request);
+    return request;
   }
 
   const resolver: RoleResolver = {

@@ -8,6 +8,7 @@ import { createRedis } from '../queue/connection.js';
 import { createSlackClient, createSlackPoster, type SlackPoster } from '../slack/poster.js';
 import { createCommandHandlers } from '../../commands/index.js';
 import { createCommandRouter } from '../../commands/router.js';
+import { guardRouter } from '../../commands/guard.js';
 import { createJobHandlers } from '../../jobs/index.js';
 import { registerInteractions } from './interactions.js';
 
@@ -39,10 +40,14 @@ export function createPoster(core: Core, slack: Pick<WebSlackSettings, 'botToken
 
 export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: CustomRoute[] = []): WebApp {
   const poster = createPoster(core, slack);
-  const router = createCommandRouter({
-    catalog: () => core.plans.catalog(),
-    handlers: createCommandHandlers({ core, slack: poster }),
-  });
+  // Every command is audited, and commands that change things checked against the plan's roles.
+  const router = guardRouter(
+    createCommandRouter({
+      catalog: () => core.plans.catalog(),
+      handlers: createCommandHandlers({ core, slack: poster }),
+    }),
+    core,
+  );
   return createWebApp({
     slack,
     router,
@@ -56,7 +61,11 @@ export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: Cu
   });
 }
 
-export function startWorkers(core: Core, slack: Pick<WebSlackSettings, 'botToken' | 'apiUrl'>): WorkerRuntime & { connectionClose(): void } {
+export function startWorkers(
+  core: Core,
+  slack: Pick<WebSlackSettings, 'botToken' | 'apiUrl'>,
+  options: { locks?: { lockDurationMs?: number; stalledIntervalMs?: number } } = {},
+): WorkerRuntime & { connectionClose(): void } {
   const connection = createRedis(core.config.redisUrl, 'worker');
   const poster = createPoster(core, slack);
   const runtime = createWorkers({
@@ -66,6 +75,7 @@ export function startWorkers(core: Core, slack: Pick<WebSlackSettings, 'botToken
     logger: core.logger,
     metrics: core.metrics,
     concurrency: { control: core.config.workerConcurrency },
+    locks: options.locks,
   });
   return { ...runtime, connectionClose: () => connection.disconnect() };
 }

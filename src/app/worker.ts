@@ -29,6 +29,12 @@ export function createWorkers(deps: {
   metrics?: Metrics;
   concurrency?: Partial<WorkerConcurrency>;
   queues?: readonly QueueName[];
+  /**
+   * Lock and stall detection, for every queue. Defaults suit production; a
+   * test that kills a worker mid-job shortens them so another takes over in
+   * seconds instead of a minute.
+   */
+  locks?: { lockDurationMs?: number; stalledIntervalMs?: number };
 }): WorkerRuntime {
   const concurrency: WorkerConcurrency = { control: 4, checks: 2, migrations: 1, ...deps.concurrency };
   const workers = (deps.queues ?? QUEUE_NAMES).map((queueName) => {
@@ -38,7 +44,8 @@ export function createWorkers(deps: {
       concurrency: concurrency[queueName],
       // Migration steps and load tests hold a job for minutes; BullMQ renews the
       // lock while the process lives, and a killed worker's job is taken over.
-      lockDuration: queueName === 'control' ? 30_000 : 60_000,
+      lockDuration: deps.locks?.lockDurationMs ?? (queueName === 'control' ? 30_000 : 60_000),
+      ...(deps.locks?.stalledIntervalMs ? { stalledInterval: deps.locks.stalledIntervalMs } : {}),
     });
     worker.on('failed', (job, err) => {
       deps.logger.warn({ err, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed');

@@ -158,9 +158,9 @@ async function main(): Promise<number> {
     }
     if (values['end-orphans']) {
       const id = executionId(values['end-orphans']);
-      const ended = await runner.endOrphanedSessions(targetUrl, id, { force: values.force });
-      out(ended.length ? `ended ${ended.map((s) => `pid ${s.pid}`).join(', ')}` : 'no session of that execution was left on the target');
-      if (await runner.markInterrupted(id)) out(`execution ${id} marked interrupted`);
+      const { endedSessions, inspection } = await runner.recover({ executionId: id, targetUrl, force: values.force });
+      out(endedSessions.length ? `ended ${endedSessions.map((s) => `pid ${s.pid}`).join(', ')}` : 'no session of that execution was left on the target');
+      out(`execution ${id} is ${inspection.execution.status}; next: --inspect ${id}, then --resume ${id} [--from STEP] or run the rollback file`);
       return 0;
     }
 

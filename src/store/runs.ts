@@ -134,6 +134,18 @@ export function createRunStore(pool: Pool) {
       return toRun(rows[0]);
     },
 
+    /**
+     * The decision of a finished run taken again after a manual check was
+     * attested. The evidence digest covers automated results only, so it stays.
+     */
+    async setDecision(runId: number, outcome: { decision: string; decisionKind: string; decisionDetail: unknown }): Promise<RunRecord | undefined> {
+      const { rows } = await pool.query(
+        `UPDATE runs SET decision = $2, decision_kind = $3, decision_detail = $4 WHERE id = $1 AND status <> 'running' RETURNING ${RUN_COLUMNS}`,
+        [runId, outcome.decision, outcome.decisionKind, json(outcome.decisionDetail)],
+      );
+      return rows[0] && toRun(rows[0]);
+    },
+
     async setMessage(runId: number, channelId: string, ts: string): Promise<void> {
       await pool.query(`UPDATE runs SET channel_id = $2, message_ts = $3 WHERE id = $1`, [runId, channelId, ts]);
     },

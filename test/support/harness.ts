@@ -24,6 +24,8 @@ export interface HarnessOptions {
   clock?: Clock;
   worker?: boolean;
   env?: Record<string, string>;
+  /** Slack user groups the fake serves (usergroups.users.list): group id -> user ids. */
+  usergroups?: Record<string, string[]>;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const stateDb = await createTestStateDb('h');
   const prefix = testQueuePrefix('h');
-  const fake = createSlackFake({ signingSecret: TEST_SIGNING_SECRET, botToken: TEST_BOT_TOKEN, clock: options.clock });
+  const fake = createSlackFake({ signingSecret: TEST_SIGNING_SECRET, botToken: TEST_BOT_TOKEN, clock: options.clock, usergroups: options.usergroups });
   await fake.listen(0, '127.0.0.1');
   const env: Record<string, string> = {
     DATABASE_URL: stateDb.url,

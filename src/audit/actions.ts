@@ -1,0 +1,32 @@
+/**
+ * Names of audit_log actions, so every feature writes the same words and
+ * `/golive audit` and the export read them back. Append with
+ * `core.store.audit.append({ actor, action: AUDIT.x, planId, checkpointId, runId, details })`
+ * (pass a transaction's client as the second argument to commit it with the change).
+ */
+export const AUDIT = {
+  /** Every /golive command, written by the router guard before the handler runs. */
+  command: 'command',
+  /** A command or button refused for want of a role (requirePermission). */
+  permissionRefused: 'permission.refused',
+  runStarted: 'run.started',
+  runDecided: 'run.decided',
+  attestation: 'attestation.recorded',
+  signoffCardPosted: 'signoff.card_posted',
+  signoffSigned: 'signoff.signed',
+  signoffWithdrawn: 'signoff.withdrawn',
+  /** A sign-off click refused: not a holder of the role, four eyes, stale card. */
+  signoffRefused: 'signoff.refused',
+  mitigationsRecorded: 'mitigations.recorded',
+  gateOpened: 'gate.opened',
+  outcomePosted: 'outcome.posted',
+  cutoverStarted: 'cutover.started',
+  cutoverAborted: 'cutover.aborted',
+  cutoverRolledBack: 'cutover.rolled_back',
+  /** `/golive baseline capture ENV [replace]`: queued, stored, or failed (nothing stored). */
+  baselineRequested: 'baseline.requested',
+  baselineCaptured: 'baseline.captured',
+  baselineFailed: 'baseline.failed',
+} as const;
+
+export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];

@@ -1,0 +1,53 @@
+import type { CheckTypeId } from '../plan/check-types.js';
+import { backupLocationCheck } from './backup-location.js';
+import { backupToolCheck } from './backup-tool.js';
+import { connectivityCheck } from './connectivity.js';
+import { diskFreeCheck } from './disk-free.js';
+import { fileChecksumCheck } from './file-checksum.js';
+import { hostResourcesCheck } from './host-resources.js';
+import { httpProbeCheck } from './http-probe.js';
+import { latencyCheck } from './latency.js';
+import { manualCheck } from './manual.js';
+import { poolHealthCheck } from './pool-health.js';
+import { prometheusCheck } from './prometheus.js';
+import { sqlCheck } from './sql.js';
+import { loadTestCheck } from './load-test.js';
+import { partitionPruningCheck } from './partition-pruning.js';
+import { queryPerformanceCheck } from './query-performance.js';
+import { rollbackDrillCheck } from './rollback-drill.js';
+import { integrityChecks } from './integrity.js';
+import type { CheckImplementation } from './types.js';
+
+/**
+ * The check types implemented so far, one module each. Every other type of
+ * the plan registry (src/plan/check-types.ts) reports `skipped: not
+ * implemented` until its module lands here.
+ */
+const implementations: CheckImplementation<any>[] = [
+  connectivityCheck,
+  latencyCheck,
+  poolHealthCheck,
+  backupLocationCheck,
+  diskFreeCheck,
+  backupToolCheck,
+  fileChecksumCheck,
+  httpProbeCheck,
+  sqlCheck,
+  manualCheck,
+  prometheusCheck,
+  hostResourcesCheck,
+  queryPerformanceCheck, loadTestCheck, rollbackDrillCheck, partitionPruningCheck,
+  ...integrityChecks,
+];
+
+const byType = new Map<string, CheckImplementation<any>>(implementations.map((i) => [i.type, i]));
+
+export function implementationOf(type: string): CheckImplementation<CheckTypeId> | undefined {
+  return byType.get(type);
+}
+
+export function implementedTypes(): string[] {
+  return [...byType.keys()];
+}
+
+export type { CheckContext, CheckOutcome, RawOutcome, ManifestPins } from './types.js';

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import type { ExecutionContext } from '../checks/execute.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { PlanRegistry } from '../plan-registry.js';
+import type { Plan } from '../plan/schema.js';
+import { createStepRunner } from '../step-runner/index.js';
+import type { Store } from '../store/index.js';
+
+export interface CheckEnvironmentDeps {
+  plans: PlanRegistry;
+  store: Store;
+  config: Pick<Config, 'port' | 'readVariable'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What a check module needs from golive, for one plan, checkpoint and environment. */
+export function checkContextFor(deps: CheckEnvironmentDeps, plan: Plan, checkpointId: string, environment: string): ExecutionContext {
+  const loaded = deps.plans.loaded(plan.id);
+  return {
+    plan,
+    planDir: path.dirname(path.resolve(loaded?.file ?? '.')),
+    checkpointId,
+    environment,
+    targetUrl: deps.plans.envUrl(plan.id, environment),
+    environmentUrl: (other) => (plan.environments[other] ? deps.plans.envUrl(plan.id, other) : undefined),
+    clock: deps.clock,
+    logger: deps.logger,
+    pins: deps.store.pins,
+    readVariable: (name) => deps.config.readVariable?.(name),
+    // Endpoint URLs written as paths (/healthz) are golive's own web server on this host.
+    selfBaseUrl: `http://127.0.0.1:${deps.config.port}`,
+    baselines: deps.store.baselines,
+    stepRunner: createStepRunner({ statePool: deps.store.pool, logger: deps.logger, clock: deps.clock }),
+  };
+}

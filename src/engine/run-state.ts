@@ -1,0 +1,88 @@
+import { decideCheckpoint } from '../decision/decide.js';
+import type { CheckResult, Decision } from '../decision/types.js';
+import { GoliveError } from '../errors.js';
+import type { PlanRegistry } from '../plan-registry.js';
+import { allChecks, findCheckpoint, type Check, type Checkpoint, type Plan } from '../plan/schema.js';
+import type { AttestationRecord } from '../store/attestations.js';
+import type { Store } from '../store/index.js';
+import type { CheckResultRecord, ResultStatus, RunRecord } from '../store/runs.js';
+
+/**
+ * A run as people see it: the stored results, with manual checks turned into
+ * pass (or fail) by their attestation, and the checkpoint's decision taken
+ * from them. Views and the decision read this, never the raw rows.
+ */
+
+export interface EffectiveResult {
+  checkId: string;
+  criterionId: string;
+  status: ResultStatus;
+  observed: unknown;
+  expected: unknown;
+  message: string | null;
+  evidence: unknown;
+  durationMs: number | null;
+  attestation?: AttestationRecord;
+}
+
+export interface RunState {
+  plan: Plan;
+  checkpoint: Checkpoint;
+  run: RunRecord;
+  checks: Check[];
+  results: Map<string, EffectiveResult>;
+  /** Results as stored (the digest is computed from these). */
+  stored: CheckResultRecord[];
+  attestations: AttestationRecord[];
+  decision: Decision;
+}
+
+export async function loadRunState(deps: { store: Store; plans: PlanRegistry }, runId: number): Promise<RunState | undefined> {
+  const run = await deps.store.runs.get(runId);
+  if (!run) return undefined;
+  const plan = deps.plans.get(run.planId);
+  if (!plan) throw new GoliveError('PLAN_NOT_LOADED', `run ${runId} belongs to plan ${run.planId}, which this golive no longer loads`);
+  const checkpoint = findCheckpoint(plan, run.checkpointId);
+  if (!checkpoint) throw new GoliveError('CHECKPOINT_UNKNOWN', `plan ${plan.id} has no checkpoint ${run.checkpointId} any more (run ${runId})`);
+  const [stored, attestations] = await Promise.all([deps.store.runs.results(runId), deps.store.attestations.forRun(runId)]);
+  return buildRunState(plan, checkpoint, run, stored, attestations);
+}
+
+/** Pure: the effective results and decision of a run from its rows. */
+export function buildRunState(plan: Plan, checkpoint: Checkpoint, run: RunRecord, stored: CheckResultRecord[], attestations: AttestationRecord[]): RunState {
+  const checks = allChecks(checkpoint);
+  const criterionOf = new Map(checkpoint.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+  const results = new Map<string, EffectiveResult>();
+  for (const r of stored) {
+    results.set(r.checkId, { checkId: r.checkId, criterionId: r.criterionId, status: r.status, observed: r.observed, expected: r.expected, message: r.message, evidence: r.evidence, durationMs: r.durationMs });
+  }
+  for (const a of attestations) {
+    const base = results.get(a.checkId);
+    results.set(a.checkId, {
+      checkId: a.checkId,
+      criterionId: base?.criterionId ?? criterionOf.get(a.checkId) ?? '',
+      status: a.outcome,
+      observed: { attested: a.outcome === 'pass' },
+      expected: base?.expected ?? null,
+      message: `attested by <@${a.userId}> (${plan.roles[a.role]?.title ?? a.role})${a.note ? `: ${a.note}` : ''}`,
+      evidence: { ...(isRecord(base?.evidence) ? base.evidence : {}), attested_by: a.userId, role: a.role, attested_at: a.attestedAt },
+      durationMs: base?.durationMs ?? null,
+      attestation: a,
+    });
+  }
+  const decision = decideCheckpoint({ plan, checkpointId: checkpoint.id, results: toDecisionResults(results) });
+  return { plan, checkpoint, run, checks, results, stored, attestations, decision };
+}
+
+export function toDecisionResults(results: Map<string, EffectiveResult>): CheckResult[] {
+  return [...results.values()].map((r) => ({
+    checkId: r.checkId,
+    status: r.status,
+    observed: (r.observed ?? undefined) as CheckResult['observed'],
+    reason: r.message ?? undefined,
+  }));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
