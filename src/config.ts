@@ -41,6 +41,8 @@ const baseSchema = z.object({
   GOLIVE_ROLES: z.string().min(1).default('roles.example.yaml'),
   GOLIVE_CHANNEL: optionalText,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Empty (as .env.example leaves it) means unset.
+  GOLIVE_WEB_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url(['http:', 'https:']).optional()),
   GOLIVE_PROMETHEUS_URL: url(['http:', 'https:']).optional(),
   GOLIVE_PROMETHEUS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,6 +63,12 @@ export interface Config {
   rolesFile: string;
   channel?: string;
   port: number;
+  /**
+   * Where workers reach the web process: plan endpoints written as paths
+   * (/healthz, /metrics) are golive's own server. Default http://127.0.0.1:PORT
+   * (web and worker on one host).
+   */
+  webUrl: string;
   prometheus?: { url: string; token?: string };
   logLevel: z.infer<typeof baseSchema>['LOG_LEVEL'];
   queuePrefix: string;
@@ -142,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rolesFile: v.GOLIVE_ROLES,
     channel: v.GOLIVE_CHANNEL,
     port: v.PORT,
+    webUrl: (v.GOLIVE_WEB_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ''),
     prometheus: v.GOLIVE_PROMETHEUS_URL ? { url: v.GOLIVE_PROMETHEUS_URL, token: v.GOLIVE_PROMETHEUS_TOKEN } : undefined,
     logLevel: v.LOG_LEVEL,
     queuePrefix: v.GOLIVE_QUEUE_PREFIX,

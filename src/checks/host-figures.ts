@@ -46,7 +46,8 @@ export function utilisationFigures(points: PercentPoint[], windowed: boolean): F
 }
 
 export function describeUtilisation(resource: UtilisationResource, figures: Figures, windowMs: number | undefined): string {
-  const pct = (v: unknown) => (typeof v === 'number' ? `${round(v)}%` : 'n/a');
+  // One decimal reads well in a message; the figures themselves keep more.
+  const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 10) / 10}%` : 'n/a');
   if (windowMs === undefined) return `${RESOURCE_TEXT[resource]} ${pct(figures.value)} now`;
   return `${RESOURCE_TEXT[resource]} ${pct(figures.avg_pct)} on average, peak ${pct(figures.peak_pct)}, low ${pct(figures.min_pct)} over the last ${formatDuration(windowMs)}`;
 }

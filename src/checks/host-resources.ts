@@ -14,7 +14,8 @@ import {
 import { localCores, localLinkSpeedKnown, localMemory, sampleLocal } from './host-local.js';
 import { NODE_EXPORTER_QUERIES } from './node-exporter.js';
 import { createPrometheusClient, type PrometheusClient } from './prometheus-client.js';
-import { manualFallback, resolvePrometheusSource } from './prometheus-source.js';
+import { manualFallback } from './manual-fallback.js';
+import { resolvePrometheusSource } from './prometheus-source.js';
 import { measurePromql, type PromqlSpec } from './promql-measure.js';
 import { chooseStepS } from './promql.js';
 import { defineCheck, type CheckContext, type Figures, type RawOutcome } from './types.js';

@@ -1,5 +1,5 @@
-import type { Plan } from '../plan/schema.js';
 import type { PrometheusSource } from './prometheus-client.js';
+import { manualFallback } from './manual-fallback.js';
 import type { CheckContext, RawOutcome } from './types.js';
 
 /**
@@ -8,8 +8,7 @@ import type { CheckContext, RawOutcome } from './types.js';
  * GOLIVE_PROMETHEUS_TOKEN); the values live only in the worker's environment.
  *
  * Without a URL there is no metrics source: the check does not fail, it falls
- * back to a person. It reports `pending` (as a manual check does), so the run
- * card offers Attest to the infrastructure role and the checkpoint waits for it.
+ * back to a person (manual-fallback.ts).
  */
 
 export const DEFAULT_URL_VAR = 'GOLIVE_PROMETHEUS_URL';
@@ -39,23 +38,4 @@ export function resolvePrometheusSource(ctx: Pick<CheckContext, 'plan' | 'readVa
     };
   }
   return { source: { url, token: ctx.readVariable(tokenVar) }, shownVar: urlVar };
-}
-
-/** The role that attests host and application figures by hand: the plan's infrastructure role when it has one. */
-export function infrastructureRole(plan: Pick<Plan, 'roles'>): { id: string; title: string } | undefined {
-  const roles = Object.entries(plan.roles ?? {});
-  const found = roles.find(([id]) => id === 'infrastructure') ?? roles.find(([id, r]) => /infra/i.test(id) || /infra/i.test(r.title));
-  return found ? { id: found[0], title: found[1].title } : undefined;
-}
-
-/** A figure no source can give: pending, for a person of the infrastructure role to attest; `reason` says why, plainly. */
-export function manualFallback(plan: Pick<Plan, 'roles'>, reason: string, what: Record<string, unknown>): RawOutcome {
-  const role = infrastructureRole(plan);
-  const who = role ? `${role.title} (role ${role.id})` : 'the infrastructure team';
-  return {
-    status: 'pending',
-    observed: {},
-    evidence: { ...what, fallback: 'manual attestation', ...(role ? { attest_role: role.id } : {}) },
-    message: `${reason}: ${who} checks this figure on the host and attests it by hand`,
-  };
 }

@@ -1,6 +1,6 @@
 import { GoliveError } from '../errors.js';
 import { ruleHolds, type RuleFacts } from '../plan/rules.js';
-import type { Checkpoint, DecisionSpec, Outcome, Plan } from '../plan/schema.js';
+import type { Checkpoint, DecisionSpec, Outcome, Plan, TriggerCondition } from '../plan/schema.js';
 import { evaluateTriggers } from './triggers.js';
 import {
   INCOMPLETE_LABEL,
@@ -77,7 +77,7 @@ export function decideCheckpoint(input: DecideInput): Decision {
     return { criterionId: crit.id, title: crit.title, required: crit.required, status, failedChecks, openChecks };
   });
 
-  const triggers = input.triggers ?? evaluateTriggers(cp, input.results);
+  const triggers = input.triggers ?? evaluateTriggers(cp, input.results).filter((t) => triggerAppliesToPhase(cp, t.triggerId, spec.phase));
   const firedTriggers = triggers.filter((t) => t.fired);
   const failedCriteria = criteria.filter((c) => c.required && c.status === 'fail');
   const incompleteCriteria = criteria.filter((c) => c.required && c.status === 'incomplete');
@@ -129,6 +129,27 @@ export function decideCheckpoint(input: DecideInput): Decision {
     escalateTo: outcome.escalate_to,
     summary: decidedSummary(outcome, failedCriteria, firedTriggers, cutoverFinal),
   };
+}
+
+/**
+ * A trigger belongs to the decision of the phase whose checks it reads (or
+ * to every phase when it reads trigger-only checks): cp3's pre-cutover
+ * decision is not held open by a trigger on its validation checks.
+ */
+function triggerAppliesToPhase(cp: Checkpoint, triggerId: string, phase: string): boolean {
+  const trigger = cp.triggers.find((t) => t.id === triggerId);
+  if (!trigger) return true;
+  const phaseOf = new Map(cp.criteria.flatMap((crit) => crit.checks.map((c) => [c.id, crit.phase] as const)));
+  return conditionChecks(trigger.condition).some((id) => {
+    const p = phaseOf.get(id);
+    return p === undefined || p === phase;
+  });
+}
+
+function conditionChecks(cond: TriggerCondition): string[] {
+  if ('any_of' in cond) return cond.any_of.flatMap(conditionChecks);
+  if ('all_of' in cond) return cond.all_of.flatMap(conditionChecks);
+  return [cond.check];
 }
 
 export function pickDecision(cp: Checkpoint, phase: string | undefined): DecisionSpec {

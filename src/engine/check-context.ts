@@ -11,7 +11,7 @@ import type { Store } from '../store/index.js';
 export interface CheckEnvironmentDeps {
   plans: PlanRegistry;
   store: Store;
-  config: Pick<Config, 'port' | 'readVariable'>;
+  config: Pick<Config, 'webUrl' | 'readVariable'>;
   clock: Clock;
   logger: Logger;
 }
@@ -30,8 +30,8 @@ export function checkContextFor(deps: CheckEnvironmentDeps, plan: Plan, checkpoi
     logger: deps.logger,
     pins: deps.store.pins,
     readVariable: (name) => deps.config.readVariable?.(name),
-    // Endpoint URLs written as paths (/healthz) are golive's own web server on this host.
-    selfBaseUrl: `http://127.0.0.1:${deps.config.port}`,
+    // Endpoint URLs written as paths (/healthz) are golive's own web server.
+    selfBaseUrl: deps.config.webUrl,
     baselines: deps.store.baselines,
     stepRunner: createStepRunner({ statePool: deps.store.pool, logger: deps.logger, clock: deps.clock }),
   };

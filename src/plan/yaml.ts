@@ -29,7 +29,8 @@ export function parseYamlFile(text: string, file: string, makeError: (problems: 
         file,
         path: [],
         message: `YAML: ${e.message.split('\n')[0]}`,
-        line: e.linePos?.[0]?.line,
+        // linePos is only filled in by prettyErrors; pos (offsets) always is.
+        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
       })),
     );
   }

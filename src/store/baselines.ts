@@ -26,9 +26,19 @@ export interface BaselineRecord {
   capturedAt: Date;
 }
 
+/** A query timing a check recorded in a run (the post-cutover reference of cp4). */
+export interface RecordedMeasurement {
+  ms: number;
+  runId: number;
+  checkId: string;
+  recordedAt: Date;
+}
+
 /** What the checks engine hands a check module: reading only. */
 export interface BaselineReader {
   get(planId: string, environment: string, queryId: string): Promise<BaselineRecord | undefined>;
+  /** The newest `ms` one of these checks recorded in a run of the checkpoint on the environment. */
+  latestMeasurement?(planId: string, checkpointId: string, environment: string, checkIds: string[]): Promise<RecordedMeasurement | undefined>;
 }
 
 type Queryable = Pool | PoolClient;
@@ -84,6 +94,20 @@ export function createBaselineStore(pool: Pool) {
       } finally {
         client.release();
       }
+    },
+
+    async latestMeasurement(planId: string, checkpointId: string, environment: string, checkIds: string[]): Promise<RecordedMeasurement | undefined> {
+      const { rows } = await pool.query(
+        `SELECT (r.observed->>'ms')::float8 AS ms, r.run_id, r.check_id, r.recorded_at
+           FROM check_results r JOIN runs u ON u.id = r.run_id
+          WHERE u.plan_id = $1 AND u.checkpoint_id = $2 AND (u.environment IS NULL OR u.environment = $3)
+            AND r.check_id = ANY($4) AND r.status IN ('pass', 'fail') AND r.observed ? 'ms'
+          ORDER BY r.run_id DESC, r.recorded_at DESC LIMIT 1`,
+        [planId, checkpointId, environment, checkIds],
+      );
+      const row = rows[0];
+      if (!row || row.ms === null) return undefined;
+      return { ms: Number(row.ms), runId: Number(row.run_id), checkId: row.check_id as string, recordedAt: row.recorded_at as Date };
     },
 
     /** Whether the environment has any baseline stored. */

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const db of databases) await db.drop();
-});
+}, SLOW);
 
 describe('OPT1 migration files', () => {
   it('have the seed’s five steps and every step sets its timeouts and a verify query', () => {

@@ -190,7 +190,7 @@ describe('host_resources from Prometheus (node_exporter)', () => {
     } else {
       expect(out.status).toBe('pending');
       expect(out.message).toBe(
-        `bandwidth utilisation needs the link speed, and no network interface of instance ${stack.instance} reports one (node_network_speed_bytes): Infrastructure Team (role infrastructure) checks this figure on the host and attests it by hand`,
+        `bandwidth utilisation needs the link speed, and no network interface of instance ${stack.instance} reports one (node_network_speed_bytes): Infrastructure Team (role infrastructure) checks this figure and attests it by hand`,
       );
     }
     // The query itself is valid PromQL either way.
@@ -337,7 +337,7 @@ describe('no metrics source configured', () => {
       const out = await run(c, context({}));
       expect(out.status).toBe('pending');
       expect(out.message).toBe(
-        'no metrics source configured (GOLIVE_PROMETHEUS_URL is not set): Infrastructure Team (role infrastructure) checks this figure on the host and attests it by hand',
+        'no metrics source configured (GOLIVE_PROMETHEUS_URL is not set): Infrastructure Team (role infrastructure) checks this figure and attests it by hand',
       );
       expect(out.evidence).toMatchObject({ metrics_source: 'none', fallback: 'manual attestation', attest_role: 'infrastructure' });
       expect(out.expected).toEqual([]);

@@ -8,10 +8,13 @@ import { ensureDemoTemplate, templateMarker, templateName } from '../../../src/d
 import { SERVER_URL } from '../../support/constants.js';
 import { uniqueDatabaseName } from './support.js';
 
+// Builds and migrations on a shared 2-core machine: generous room, no timing asserted.
+const SLOW = 300_000;
+
 const created: string[] = [];
 afterAll(async () => {
   for (const name of created.reverse()) await dropDatabase(SERVER_URL, name);
-});
+}, SLOW);
 
 async function connect(name: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl(SERVER_URL, name) });
@@ -50,7 +53,7 @@ describe('the demo data set', () => {
       await a.end();
       await b.end();
     }
-  });
+  }, SLOW);
 
   it('has the promised shape: extent, dates, valid polygons, neighbourhoods, indexes, extensions', async () => {
     const name = await buildFresh(4_000);
@@ -120,7 +123,7 @@ describe('the demo data set', () => {
     } finally {
       await client.end();
     }
-  });
+  }, SLOW);
 });
 
 describe('ensureDemoTemplate', () => {
@@ -155,14 +158,14 @@ describe('ensureDemoTemplate', () => {
     }
     await dropDatabase(SERVER_URL, copy);
     expect(await databaseExists(SERVER_URL, copy)).toBe(false);
-  });
+  }, SLOW);
 
   it('lets parallel callers share one build', async () => {
     const prefix = uniqueDatabaseName('par');
     created.push(templateName(prefix));
     const results = await Promise.all([1, 2, 3].map(() => ensureDemoTemplate({ serverUrl: SERVER_URL, prefix, rows: 200 })));
     expect(results.filter((r) => r.built)).toHaveLength(1);
-  });
+  }, SLOW);
 
   it('refuses unsafe names', async () => {
     await expect(dropDatabase(SERVER_URL, 'postgres')).rejects.toThrow(/system database/);
@@ -208,5 +211,5 @@ describe('setupDemo', () => {
     const again = await setupDemo({ serverUrl: SERVER_URL, prefix, rows: 2_000 });
     expect(again.templateBuilt).toBe(false);
     expect(again.environments.every((e) => e.name !== 'shadow' || e.migrated)).toBe(true);
-  });
+  }, SLOW);
 });
