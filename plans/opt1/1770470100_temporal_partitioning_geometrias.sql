@@ -26,8 +26,11 @@
 -- carry them back.
 --
 -- Keys. A partitioned table's primary key and unique indexes must include the
--- partition column: the key becomes (id, created_at). ids still come from the
--- one sequence, catalogo_geometrias_id_seq, shared by both tables.
+-- partition column: the key becomes (id, created_at), so the id alone is no
+-- longer enforced unique. ids keep coming from the one sequence,
+-- catalogo_geometrias_id_seq, which moves to the live table at the swap and
+-- back at a rollback; an application that writes ids by hand must keep them
+-- unique itself (a duplicate would make the rollback's carry-back fail loudly).
 --
 -- Every verify query reads only the catalogs, so it answers (true or false)
 -- in any state, before, during or after this file, and after a rollback.

@@ -9,6 +9,7 @@ import { createQueues, type Queues } from '../queue/queues.js';
 import { createRedis } from '../queue/connection.js';
 import { createStore, type Store } from '../store/index.js';
 import { loadPlanRegistry, type PlanRegistry } from '../plan-registry.js';
+import { pinAutoManifests } from '../engine/pins.js';
 import { createRoleResolver, type RoleResolver } from '../permissions.js';
 import { createSlackClient } from '../slack/poster.js';
 import type { WebClient } from '@slack/web-api';
@@ -44,6 +45,7 @@ export async function createCore(options: {
   const pool = createPool(config.databaseUrl, { applicationName: 'golive' });
   const store = createStore(pool);
   await plans.register(store, clock.now());
+  await pinAutoManifests(plans, store.pins, logger);
   const redis = createRedis(config.redisUrl, 'producer');
   const queues = createQueues(redis, config.queuePrefix);
   const slackClient = createSlackClient({ token: options.slack.botToken, apiUrl: options.slack.apiUrl });

@@ -11,7 +11,9 @@ export const AUDIT = {
   permissionRefused: 'permission.refused',
   runStarted: 'run.started',
   runDecided: 'run.decided',
-  attestation: 'attestation.recorded',
+  /** A finished run decided again after a manual check was attested. */
+  runRedecided: 'run.redecided',
+  attestation: 'check.attested',
   signoffCardPosted: 'signoff.card_posted',
   signoffSigned: 'signoff.signed',
   signoffWithdrawn: 'signoff.withdrawn',

@@ -142,7 +142,7 @@ export const amcheckCheck = defineCheck({
 
 async function checkIndex(client: pg.ClientBase, index: IndexInfo, heapallindexed: boolean): Promise<IndexResult> {
   if (!index.valid || !index.ready) {
-    const why = !index.ready ? 'not ready' : 'invalid';
+    const why = [index.valid ? '' : 'invalid', index.ready ? '' : 'not ready'].filter(Boolean).join(' and ');
     return { index: index.display, table: index.table, method: index.method, result: 'not checked', detail: `${why}: an interrupted CREATE INDEX CONCURRENTLY or REINDEX leaves this; rebuild or drop it` };
   }
   const started = performance.now();

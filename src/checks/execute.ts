@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { parseCheckParams, type CheckTypeId } from '../plan/check-types.js';
 import { parseDuration } from '../plan/duration.js';
 import { expectationsOf, type Check } from '../plan/schema.js';
@@ -36,6 +37,8 @@ export async function executeCheck(check: Pick<Check, 'id' | 'type' | 'params' |
   const timeoutMs = timeoutText ? parseDuration(timeoutText) : impl.defaultTimeoutMs;
 
   const controller = new AbortController();
+  // Every session and child process of a check listens on it (pool_health opens K at once).
+  setMaxListeners(1_000, controller.signal);
   const onParentAbort = () => controller.abort(base.signal?.reason);
   base.signal?.addEventListener('abort', onParentAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);

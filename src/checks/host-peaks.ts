@@ -12,7 +12,7 @@ import type { CheckContext } from './types.js';
  * exactly its span rather than a window counted back from "now".
  */
 
-export type HostPeaks =
+export type PrometheusPeaks =
   | { ok: true; cpuPeakPct: number | null; memoryPeakPct: number | null; evidence: Record<string, unknown> }
   /** configured false: no Prometheus (the plain message says the figures need a person). */
   | { ok: false; configured: boolean; reason: string; evidence: Record<string, unknown> };
@@ -20,7 +20,7 @@ export type HostPeaks =
 export async function hostPeaksFromPrometheus(
   ctx: Pick<CheckContext, 'plan' | 'readVariable' | 'environment' | 'signal' | 'timeoutMs'>,
   span: { start: Date; end: Date },
-): Promise<HostPeaks> {
+): Promise<PrometheusPeaks> {
   const resolved = resolvePrometheusSource(ctx, { figures: ['cpu_peak_pct', 'memory_peak_pct'] });
   if ('outcome' in resolved) {
     return { ok: false, configured: resolved.outcome.status === 'error', reason: resolved.outcome.message, evidence: resolved.outcome.evidence };

@@ -37,7 +37,7 @@ export const missingIndexesCheck = defineCheck({
         const expected: Expected[] = params.expected.map((e) => locate({ what: 'expected by the plan', method: e.method, columns: e.columns }, indexes, false));
         if (params.fk_columns) {
           for (const fk of await foreignKeyColumns(client, table)) {
-            expected.push(locate({ what: `foreign key ${fk.name}`, method: 'btree', columns: fk.columns }, indexes, true));
+            expected.push(locate({ what: `for foreign key ${fk.name}`, method: 'btree', columns: fk.columns }, indexes, true));
           }
         }
         return { table, expected, indexes };
@@ -56,7 +56,7 @@ export const missingIndexesCheck = defineCheck({
     });
     const observed = { missing: missing.length };
     if (missing.length) {
-      const list = missing.map((m) => `${m.method} (${m.columns.join(', ')}) for ${m.what}${m.note ? ` [${m.note}]` : ''}`);
+      const list = missing.map((m) => `${m.method} (${m.columns.join(', ')}) ${m.what}${m.note ? ` [${m.note}]` : ''}`);
       return { status: 'fail', observed, evidence, message: `${table.display} lacks ${missing.length === 1 ? 'an index' : `${missing.length} indexes`}: ${listShort(list, 3)}` };
     }
     return { status: 'pass', observed, evidence, message: `all ${expected.length} expected indexes present and valid on ${table.display}` };

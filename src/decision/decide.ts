@@ -86,6 +86,8 @@ export function decideCheckpoint(input: DecideInput): Decision {
 
   const facts: RuleFacts = { failedCriteria: failedCriteria.length, triggerFired: firedTriggers.length > 0, cutover: cutoverFinal };
   const best = spec.outcomes.find((o) => ruleHolds(o.when, facts));
+  // While the cutover runs, what it would decide if the cutover completes.
+  const provisional = cutoverOpen ? spec.outcomes.find((o) => ruleHolds(o.when, { ...facts, cutover: 'completed' })) : best;
   const undeterminedTriggers = triggers.filter((t) => !t.fired && t.unknown);
   const open = incompleteCriteria.length > 0 || cutoverOpen || undeterminedTriggers.length > 0;
   const outcome = best && (!open || best.kind === 'nogo') ? best : undefined;
@@ -111,11 +113,11 @@ export function decideCheckpoint(input: DecideInput): Decision {
       ...base,
       label: INCOMPLETE_LABEL,
       kind: 'incomplete',
-      provisional: best,
+      provisional,
       actions: [],
       reschedule: [],
       escalateTo: [],
-      summary: incompleteSummary(base.pendingChecks.length, base.skippedChecks.length, undeterminedTriggers.length, cutoverOpen, input.cutover, best),
+      summary: incompleteSummary(base.pendingChecks.length, base.skippedChecks.length, undeterminedTriggers.length, cutoverOpen, input.cutover, provisional),
     };
   }
   return {

@@ -5,8 +5,9 @@ import type pg from 'pg';
  * The demo data set: a scaled, deterministic stand-in for the seed's
  * villa_canabrava geometries (12.45 M rows, 2.8 GB, 2025-2029).
  *
- * - public.bairros: 400 neighbourhoods, a 20 × 20 grid of 0.02° squares over
- *   Goiânia (GO), as MultiPolygons, for spatial joins and the foreign key.
+ * - public.bairros: 400 neighbourhoods, a 20 × 20 grid of 0.02° (~2.1 km)
+ *   squares over Goiânia (GO), as MultiPolygons, for spatial joins and the
+ *   foreign key.
  * - public.catalogo_geometrias: `rows` small polygons (lots, 5-30 m across)
  *   over the same extent, created_at spread uniformly over 2025-01-01 ..
  *   2029-12-31 UTC. The catalogue was imported neighbourhood by

@@ -326,6 +326,7 @@ export const monitoringSchema = z.strictObject({
   briefings: z.strictObject({
     source: sourceSchema,
     duration: durationSchema,
+    duration_source: sourceSchema.optional(),
     days: z.array(z.strictObject({ at: momentSchema, title: z.string().min(1), source: sourceSchema })).min(1),
   }),
   metrics: z.array(z.strictObject({ id: idSchema, title: z.string(), source: sourceSchema })).default([]),

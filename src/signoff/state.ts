@@ -25,14 +25,17 @@ export interface CheckpointSignoffState {
   fourEyes: boolean;
 }
 
+/** What loading needs (no Slack): Core's store, plans and logger fit. */
+export type StateDeps = Pick<SignoffDeps, 'store' | 'plans' | 'logger' | 'documentsReady'>;
+
 /** undefined when the checkpoint has no run yet. */
-export async function loadCheckpointState(deps: SignoffDeps, plan: Plan, cp: Checkpoint): Promise<CheckpointSignoffState | undefined> {
+export async function loadCheckpointState(deps: StateDeps, plan: Plan, cp: Checkpoint): Promise<CheckpointSignoffState | undefined> {
   const run = await deps.store.runs.latest(plan.id, cp.id);
   if (!run) return undefined;
   return loadRunState(deps, plan, cp, run);
 }
 
-export async function loadRunState(deps: SignoffDeps, plan: Plan, cp: Checkpoint, run: RunRecord): Promise<CheckpointSignoffState> {
+export async function loadRunState(deps: StateDeps, plan: Plan, cp: Checkpoint, run: RunRecord): Promise<CheckpointSignoffState> {
   const { store } = deps;
   const [results, signoffs, others, attestations, mitigations, opening] = await Promise.all([
     store.runs.results(run.id),
@@ -75,7 +78,7 @@ export function nextCheckpointTime(deps: Pick<SignoffDeps, 'plans' | 'logger'>, 
   }
 }
 
-async function runNumbers(deps: SignoffDeps, runIds: number[]): Promise<Map<number, number>> {
+async function runNumbers(deps: StateDeps, runIds: number[]): Promise<Map<number, number>> {
   if (runIds.length === 0) return new Map();
   const { rows } = await deps.store.pool.query(`SELECT id, number FROM runs WHERE id = ANY($1::bigint[])`, [runIds]);
   return new Map(rows.map((r) => [Number(r.id), Number(r.number)]));

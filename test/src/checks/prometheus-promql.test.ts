@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { episodesAbove, utilisationFigures } from '../../../src/checks/host-figures.js';
+import { infrastructureRole, isManualFallback, manualFallback } from '../../../src/checks/manual-fallback.js';
 import { parseSampleValue } from '../../../src/checks/prometheus-client.js';
 import { chooseStepS, rateIntervalFor, reduceSeries, renderQuery, seriesEvidence } from '../../../src/checks/promql.js';
 
@@ -92,5 +93,17 @@ describe('utilisation figures and sustained episodes', () => {
     expect(episodesAbove(pts, 85, 10, 30_000)).toEqual({ longestMs: 30_000, episodes: 1, peak: 99 });
     expect(episodesAbove(pts, 85, 10, 10_000)).toEqual({ longestMs: 30_000, episodes: 4, peak: 99 });
     expect(episodesAbove(pts, 100, 10, 1)).toEqual({ longestMs: 0, episodes: 0, peak: 99 });
+  });
+});
+
+describe('manual fallback', () => {
+  it('names the infrastructure role the plan has, and is recognisable when stored', () => {
+    expect(infrastructureRole({ roles: { dba: { title: 'DBA' }, infra: { title: 'Infrastructure Team' } } })).toEqual({ id: 'infra', title: 'Infrastructure Team' });
+    expect(infrastructureRole({ roles: { dba: { title: 'DBA' } } })).toBeUndefined();
+    const out = manualFallback({ roles: { dba: { title: 'DBA' } } }, 'no metrics source configured (GOLIVE_PROMETHEUS_URL is not set)', { query: 'up' });
+    expect(out.message).toBe('no metrics source configured (GOLIVE_PROMETHEUS_URL is not set): the infrastructure team checks this figure and attests it by hand');
+    expect(isManualFallback(out)).toBe(true);
+    expect(isManualFallback({ status: 'pending', evidence: {} })).toBe(false);
+    expect(isManualFallback({ status: 'error', evidence: out.evidence })).toBe(false);
   });
 });

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createDatabaseFromTemplate, dropDatabase } from '../src/demo/databases.js';
+import { DEFAULT_SERVER_URL, migrateDatabase } from '../src/demo/setup.js';
+import { ensureDemoTemplate } from '../src/demo/template.js';
+import { fromRoot } from '../src/paths.js';
+import { loadNamedQueries, type NamedQuery } from '../src/perf/named-queries.js';
+import { timeNamedQuery, type QueryTiming } from '../src/perf/query-timing.js';
+import { loadPlans } from '../src/plan/load.js';
+
+/**
+ * `npm run bench:queries [-- --runs 30 --warmup 3 --rows N --prefix golive_bench]`
+ *
+ * Q1-Q3 of plans/opt1.yaml on a fresh copy of the 1,000,000-row demo data,
+ * before and after the OPT1 migration, timed exactly as the baseline capture
+ * and the query_performance check time them (same warm-up, runs and
+ * parameter sequence before and after). Prints median and P95 of both, the
+ * change, and whether the seed's target (at least 10 % faster) holds at this
+ * scale, beside the seed's own figures at production scale (the anchor).
+ */
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '3' },
+    rows: { type: 'string', default: '1000000' },
+    prefix: { type: 'string', default: 'golive_bench' },
+    server: { type: 'string', default: DEFAULT_SERVER_URL },
+  },
+});
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+const rows = Number(values.rows.replace(/_/g, ''));
+const serverUrl = values.server;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const plan = loadPlans([fromRoot('plans', 'opt1.yaml')])[0]!.plan;
+const queries = await loadNamedQueries(plan, fromRoot('plans'));
+
+async function timeAll(url: string): Promise<Map<string, QueryTiming>> {
+  const client = new pg.Client({ connectionString: url, application_name: 'golive-bench-queries' });
+  await client.connect();
+  try {
+    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+    const out = new Map<string, QueryTiming>();
+    for (const q of queries) out.set(q.id, await timeNamedQuery(client, q, { runs, warmup }));
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+const template = await ensureDemoTemplate({ serverUrl, prefix: values.prefix, rows, log });
+const database = `${values.prefix}_queries`;
+await dropDatabase(serverUrl, database);
+const url = await createDatabaseFromTemplate(serverUrl, template.name, database);
+log(`bench:queries: ${rows.toLocaleString('en')} rows (${database}), ${runs} runs after ${warmup} warm-up per query`);
+let before: Map<string, QueryTiming>;
+let after: Map<string, QueryTiming>;
+let migrateMs: number;
+try {
+  log('  timing before the migration');
+  before = await timeAll(url);
+  log('  migrating (OPT1 files)');
+  const started = performance.now();
+  await migrateDatabase(url);
+  migrateMs = performance.now() - started;
+  log('  timing after the migration');
+  after = await timeAll(url);
+} finally {
+  await dropDatabase(serverUrl, database);
+}
+
+const f = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
+const pct = (from: number, to: number) => ((to - from) / from) * 100;
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`;
+console.log(`bench:queries  Q1-Q3 on ${rows.toLocaleString('en')} demo rows, before and after OPT1 (migration ${(migrateMs / 1000).toFixed(1)} s), ${runs} runs each`);
+console.log(`  ${'query'.padEnd(20)}${'before med/p95 ms'.padStart(20)}${'after med/p95 ms'.padStart(20)}${'median'.padStart(10)}${'p95'.padStart(10)}  target -10 %   seed (production)`);
+for (const q of queries as NamedQuery[]) {
+  const b = before.get(q.id)!;
+  const a = after.get(q.id)!;
+  const change = pct(b.medianMs, a.medianMs);
+  const fig = plan.queries[q.id]!.figures;
+  const seed = fig.baseline_ms && fig.shadow_ms ? `${fig.baseline_ms} -> ${fig.shadow_ms} ms (${signed(pct(fig.baseline_ms, fig.shadow_ms))})` : '';
+  console.log(
+    `  ${q.title.padEnd(20)}${`${f(b.medianMs)} / ${f(b.p95Ms)}`.padStart(20)}${`${f(a.medianMs)} / ${f(a.p95Ms)}`.padStart(20)}` +
+      `${signed(change).padStart(10)}${signed(pct(b.p95Ms, a.p95Ms)).padStart(10)}  ${change <= -10 ? 'holds' : 'FAILS'}        ${seed}`,
+  );
+}
