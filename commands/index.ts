@@ -12,6 +12,8 @@ import { createEngine } from '../src/engine/index.js';
 import { signoffServiceOf } from '../src/signoff/index.js';
 import { createAuditCommand } from './audit.js';
 import { createSignoffCommand } from './signoff.js';
+import { createCutoverCommands, withPreCutoverRun } from './cutover.js';
+import { cutoverDepsFor } from '../src/cutover/index.js';
 
 export interface CommandDeps {
   core: Core;
@@ -22,15 +24,20 @@ export interface CommandDeps {
 export function createCommandHandlers({ core, slack }: CommandDeps): Handlers {
   const engine = createEngine(core, slack);
   const signoffs = signoffServiceOf(core, slack);
+  const cutover = createCutoverCommands({ cutover: () => cutoverDepsFor(core, slack) });
   return {
     help: createHelpCommand({ planIds: () => core.plans.list().map((p) => p.id) }),
     ping: createPingCommand({ queues: core.queues, clock: core.clock }),
     status: createStatusCommand({ plans: core.plans, runs: core.store.runs, clock: core.clock }),
-    'checkpoint:run': createRunCommand({ engine }),
+    'checkpoint:run': withPreCutoverRun(createRunCommand({ engine }), { cutover: () => cutoverDepsFor(core, slack) }),
     'checkpoint:status': createCheckpointStatusCommand({ plans: core.plans, store: core.store, clock: core.clock }),
     'checkpoint:migrate': createMigrateCommand({ plans: core.plans, roles: core.roles, queues: core.queues, pool: core.pool }),
     baseline: createBaselineCommand({ plans: core.plans, roles: core.roles, store: core.store, queues: core.queues, clock: core.clock }),
     'checkpoint:signoff': createSignoffCommand({ signoffs }),
     audit: createAuditCommand({ plans: core.plans, audit: core.store.audit, clock: core.clock }),
+    'checkpoint:start': cutover.start,
+    'checkpoint:rehearse': cutover.rehearse,
+    'checkpoint:rollback': cutover.rollback,
+    'checkpoint:abort': cutover.abort,
   };
 }

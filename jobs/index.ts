@@ -6,6 +6,9 @@ import { createFinalizeRunJob } from './run-finalize.js';
 import { createRefreshRunCardJob } from './run-card.js';
 import { createMigrateStagingJob } from './migrate-staging.js';
 import { createBaselineCaptureJob } from './baseline-capture.js';
+import { createCutoverRunJob } from './cutover-run.js';
+import { createCutoverPrecheckJob } from './cutover-precheck.js';
+import { createCutoverRecoverJob } from './cutover-recover.js';
 import { createEngine } from '../src/engine/index.js';
 import type { JobHandlers } from './types.js';
 
@@ -24,5 +27,8 @@ export function createJobHandlers({ core, slack }: JobDeps): JobHandlers {
     'refresh-run-card': createRefreshRunCardJob({ engine }),
     'migrate-staging': createMigrateStagingJob({ core, slack }),
     'baseline-capture': createBaselineCaptureJob({ core, slack }),
+    'cutover-run': createCutoverRunJob({ core, slack }),
+    'cutover-precheck': createCutoverPrecheckJob({ core, slack }),
+    'cutover-recover': createCutoverRecoverJob({ core, slack }),
   };
 }

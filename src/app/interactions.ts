@@ -5,6 +5,7 @@ import { registerRunInteractions } from '../engine/interactions.js';
 import { registerSignoffInteractions } from '../signoff/interactions.js';
 import { signoffDepsOf } from '../signoff/deps.js';
 import { signoffServiceOf } from '../signoff/index.js';
+import { registerCutoverInteractions } from '../cutover/interactions.js';
 
 /**
  * Button clicks and modal submissions. Each feature registers its own action
@@ -14,4 +15,5 @@ import { signoffServiceOf } from '../signoff/index.js';
 export function registerInteractions(app: App, deps: { core: Core; slack: SlackPoster }): void {
   registerRunInteractions(app, deps);
   registerSignoffInteractions(app, signoffDepsOf(deps.core, deps.slack), signoffServiceOf(deps.core, deps.slack));
+  registerCutoverInteractions(app, deps);
 }

@@ -1,9 +1,13 @@
+import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { databaseName, withDatabase } from '../db/pool.js';
 import { DEFAULT_PREFIX, DEFAULT_ROWS, setupDemo } from '../demo/setup.js';
 import { GoliveError } from '../errors.js';
+
+/** Where plans/demo.yaml writes its backups; created for the newcomer. */
+export const DEMO_BACKUP_DIR = '/tmp/golive-backups';
 
 const HOW_TO_GET = `How to get them:
   Debian/Ubuntu: sudo apt-get install -y postgresql-15 postgresql-15-postgis-3 redis-server
@@ -59,6 +63,8 @@ export async function ensureDemoEnvironments(config: Config, log: (line: string)
   } finally {
     await admin.end();
   }
+  // The demo plan backs up to /tmp/golive-backups (opt1 uses /backups, which an operator provides).
+  mkdirSync(DEMO_BACKUP_DIR, { recursive: true });
   if (missing.length === 0) {
     log('demo environments: present');
     return;

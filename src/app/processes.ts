@@ -11,6 +11,7 @@ import { createCommandRouter } from '../../commands/router.js';
 import { guardRouter } from '../../commands/guard.js';
 import { createJobHandlers } from '../../jobs/index.js';
 import { registerInteractions } from './interactions.js';
+import { onWorkerStart as cutoverOnWorkerStart } from '../cutover/startup.js';
 
 /** The token the built-in Slack emulator accepts in local mode (it guards nothing real). */
 export const LOCAL_BOT_TOKEN = 'xoxb-local-golive';
@@ -77,5 +78,7 @@ export function startWorkers(
     concurrency: { control: core.config.workerConcurrency },
     locks: options.locks,
   });
+  // Interrupted cutovers are found, and the pre-cutover slots re-created, by every worker that starts.
+  cutoverOnWorkerStart(core, poster);
   return { ...runtime, connectionClose: () => connection.disconnect() };
 }

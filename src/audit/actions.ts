@@ -29,6 +29,15 @@ export const AUDIT = {
   baselineRequested: 'baseline.requested',
   baselineCaptured: 'baseline.captured',
   baselineFailed: 'baseline.failed',
+  /** Stability window: an alert opened / cleared (posted once each), the window judged at its end. */
+  alertOpened: 'alert.opened',
+  alertCleared: 'alert.cleared',
+  windowEvaluated: 'window.evaluated',
+  /** `/golive incident SEV TEXT` and `/golive incident resolve ID`. */
+  incidentOpened: 'incident.opened',
+  incidentResolved: 'incident.resolved',
+  /** A daily briefing posted (scheduled or `/golive briefing`). */
+  briefingPosted: 'briefing.posted',
 } as const;
 
 export type AuditAction = (typeof AUDIT)[keyof typeof AUDIT];

@@ -16,6 +16,8 @@ import { partitionPruningCheck } from './partition-pruning.js';
 import { queryPerformanceCheck } from './query-performance.js';
 import { rollbackDrillCheck } from './rollback-drill.js';
 import { integrityChecks } from './integrity.js';
+import { stabilityCheck } from './stability.js';
+import { incidentsCheck } from './incidents.js';
 import type { CheckImplementation } from './types.js';
 
 /**
@@ -38,6 +40,8 @@ const implementations: CheckImplementation<any>[] = [
   hostResourcesCheck,
   queryPerformanceCheck, loadTestCheck, rollbackDrillCheck, partitionPruningCheck,
   ...integrityChecks,
+  stabilityCheck,
+  incidentsCheck,
 ];
 
 const byType = new Map<string, CheckImplementation<any>>(implementations.map((i) => [i.type, i]));

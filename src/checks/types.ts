@@ -5,6 +5,7 @@ import type { Expectation, ObservedScalar } from '../plan/expect.js';
 import type { Plan } from '../plan/schema.js';
 import type { StepRunner } from '../step-runner/index.js';
 import type { BaselineReader } from '../store/baselines.js';
+import type { StabilityReader } from '../stability/reader.js';
 
 /**
  * The contract between the engine and one check type's module. A module runs
@@ -71,6 +72,8 @@ export interface CheckContext {
   stepRunner?: StepRunner | undefined;
   /** Another environment's connection URL, for comparisons across environments (row_count_compare, checksum_compare). Never printed. */
   environmentUrl?: ((environment: string) => string | undefined) | undefined;
+  /** golive's own state for the stability and incidents checks: window samples, incidents, rollbacks, escalations. */
+  stability?: StabilityReader | undefined;
   /** The check's own expectations (a shared execution gets its first check's): a module that judges itself words its message with them. */
   expectations?: readonly Expectation[] | undefined;
 }

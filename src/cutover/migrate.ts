@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import type { ExecutionResult, StepEvent } from '../step-runner/index.js';
 import { recordedPath } from '../step-runner/file.js';
-import type { CutoverRun } from './run.js';
+import { stopOf, type CutoverRun } from './run.js';
 
 export type MigrationOutcome =
   | { status: 'succeeded' }
@@ -50,7 +50,7 @@ export async function runMigration(run: CutoverRun, resume?: ResumeFrom): Promis
               onStep,
             });
       } catch (err) {
-        return run.stop ? { status: 'stopped', reason: run.stop.reason } : { status: 'failed', reason: `${file.id}: ${describeError(err)}` };
+        return stopOf(run) ? { status: 'stopped', reason: stopOf(run)!.reason } : { status: 'failed', reason: `${file.id}: ${describeError(err)}` };
       } finally {
         run.executionId = undefined;
       }
@@ -60,7 +60,7 @@ export async function runMigration(run: CutoverRun, resume?: ResumeFrom): Promis
         await deps.store.cutovers.setFileIndex(cutover.id, index + 1);
         continue;
       }
-      if (result.status === 'aborted' || run.stop) return { status: 'stopped', reason: run.stop?.reason ?? result.error ?? 'stopped' };
+      if (result.status === 'aborted' || stopOf(run)) return { status: 'stopped', reason: stopOf(run)?.reason ?? result.error ?? 'stopped' };
       return { status: 'failed', reason: result.error ?? `${file.id}: ${result.status}` };
     }
     return { status: 'succeeded' };

@@ -3,7 +3,7 @@ import { formatDuration } from '../plan/duration.js';
 import { thresholdCardView } from '../slack/views/cutover-cards.js';
 import type { ThresholdRecord } from '../store/cutovers.js';
 import { channelOf, thresholdKey } from './deps.js';
-import { migrationElapsedMs, type CutoverRun } from './run.js';
+import { migrationElapsedMs, stopOf, type CutoverRun } from './run.js';
 import { targetActivity } from './target.js';
 
 export interface Monitor {
@@ -38,7 +38,7 @@ export function startMonitor(run: CutoverRun): Monitor {
     const row = await deps.store.cutovers.get(run.cutover.id);
     if (row?.abortRequestedAt && !run.stop) {
       run.requestStop({ reason: `abort requested by <@${row.abortRequestedBy}>${row.abortReason ? ` (${row.abortReason})` : ''}`, hard: false, byPerson: true });
-      run.live.view.status = `aborting at the next safe point: ${run.stop?.reason ?? ''}`;
+      run.live.view.status = `aborting at the next safe point: ${stopOf(run)?.reason ?? ''}`;
       void run.live.refresh();
     }
     if (!run.migrating) return;

@@ -13,7 +13,7 @@ import { decidePhase, executePhaseChecks, toCheckResults } from './phase-checks.
 import { cutoverPlanOf } from './plan.js';
 import { markInterruptedNow } from './recover.js';
 import { runRollback } from './rollback.js';
-import { createCutoverRun, setPhaseState, type CutoverRun, type ValidationResult } from './run.js';
+import { createCutoverRun, setPhaseState, stopOf, type CutoverRun, type ValidationResult } from './run.js';
 
 export interface CutoverJob {
   cutoverId: number;
@@ -112,7 +112,7 @@ async function runPhases(run: CutoverRun, job: CutoverJob): Promise<void> {
       }
       setPhaseState(run, phase.id, 'failed', outcome.reason);
       if (outcome.status === 'stopped') {
-        const person = run.stop?.byPerson ?? true;
+        const person = stopOf(run)?.byPerson ?? true;
         await rollbackAndFinish(run, outcome.reason, person ? 'aborted' : 'rolled_back', person ? undefined : 'behind_schedule');
       } else {
         await rollbackAndFinish(run, `critical error: ${outcome.reason}`, 'rolled_back', 'critical_error');

@@ -105,8 +105,11 @@ export async function markInterruptedNow(deps: CutoverDeps, run: CutoverRun, rea
 export async function postInterrupted(deps: CutoverDeps, cp: CutoverPlan, cutover: CutoverRecord, info: { inspection?: Inspection | undefined; ended: SessionInfo[]; reason: string }): Promise<void> {
   const channel = channelOf(deps, cutover.channelId);
   const card = interruptedCard(cp, cutover, info);
+  const key = interruptedKey(cutover.id, info.inspection?.execution.id ?? cutover.phase ?? 'x');
+  // Kept so the buttons' handler can redraw the card with the DBA's choice.
+  await deps.store.cutovers.setDetail(cutover.id, 'interrupted_card', card);
+  await deps.store.cutovers.setDetail(cutover.id, 'interrupted_key', key);
   if (channel) {
-    const key = interruptedKey(cutover.id, info.inspection?.execution.id ?? cutover.phase ?? 'x');
     await deps.slack.upsert(key, 'cutover-interrupted', channel, interruptedCardView(card)).catch((err: unknown) => deps.logger.warn({ err }, 'could not post the interruption'));
   }
   await deps.store.audit.append({

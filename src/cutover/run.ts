@@ -122,6 +122,11 @@ export function migrationElapsedMs(run: CutoverRun): number {
   return from ? Math.max(0, run.deps.clock.now().getTime() - from.getTime()) : 0;
 }
 
+/** The stop request as it is now (it changes while awaits are pending; TypeScript's narrowing does not know). */
+export function stopOf(run: CutoverRun): StopRequest | undefined {
+  return run.stop;
+}
+
 export function setPhaseState(run: CutoverRun, phaseId: string, state: LivePhase['state'], detail?: string): void {
   const phase = run.live.view.phases.find((p) => p.id === phaseId);
   if (phase) {

@@ -20,6 +20,12 @@ interface ConditionVerdict {
 export interface TriggerContext {
   results: ReadonlyMap<string, CheckResult>;
   checks: ReadonlyMap<string, Check>;
+  /**
+   * Checks whose missing result counts as "did not fire" rather than
+   * unknown: optional checks, which never hold a decision. A result they do
+   * report still feeds the trigger.
+   */
+  settled?: ReadonlySet<string> | undefined;
 }
 
 export function evaluateCondition(cond: TriggerCondition, ctx: TriggerContext): ConditionVerdict {
@@ -36,7 +42,8 @@ export function evaluateCondition(cond: TriggerCondition, ctx: TriggerContext): 
   }
 
   const result = ctx.results.get(cond.check);
-  if (!result || result.status === 'pending' || result.status === 'skipped') return { fired: false, unknown: true, reasons: [] };
+  const settled = ctx.settled?.has(cond.check) ?? false;
+  if (!result || result.status === 'pending' || result.status === 'skipped') return { fired: false, unknown: !settled, reasons: [] };
 
   if ('status' in cond) {
     const fired = cond.status.includes(result.status);
@@ -50,7 +57,7 @@ export function evaluateCondition(cond: TriggerCondition, ctx: TriggerContext): 
   const metric = cond.metric ?? primary;
   const actual = pickMetric(result.observed, metric, primary);
   const holds = compareValue(cond, actual);
-  if (holds === undefined) return { fired: false, unknown: true, reasons: [] };
+  if (holds === undefined) return { fired: false, unknown: !settled, reasons: [] };
   if (!holds) return { fired: false, unknown: false, reasons: [] };
   const kind = def?.metrics[metric];
   const shown = typeof actual === 'number' ? formatInUnit(actual, cond.unit, kind) : JSON.stringify(actual);
@@ -62,11 +69,13 @@ export function evaluateTrigger(trigger: Trigger, ctx: TriggerContext): TriggerE
   return { triggerId: trigger.id, title: trigger.title, source: trigger.source, ...v };
 }
 
-/** Every trigger of a checkpoint against a list of results. */
+/** Every trigger of a checkpoint against a list of results (optional checks are settled). */
 export function evaluateTriggers(cp: Checkpoint, results: readonly CheckResult[]): TriggerEvaluation[] {
+  const checks = allChecks(cp);
   const ctx: TriggerContext = {
     results: new Map(results.map((r) => [r.checkId, r])),
-    checks: new Map(allChecks(cp).map((c) => [c.id, c])),
+    checks: new Map(checks.map((c) => [c.id, c])),
+    settled: new Set(checks.filter((c) => c.optional).map((c) => c.id)),
   };
   return cp.triggers.map((t) => evaluateTrigger(t, ctx));
 }

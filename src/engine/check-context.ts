@@ -7,6 +7,7 @@ import type { PlanRegistry } from '../plan-registry.js';
 import type { Plan } from '../plan/schema.js';
 import { createStepRunner } from '../step-runner/index.js';
 import type { Store } from '../store/index.js';
+import { createStabilityReader } from '../stability/reader.js';
 
 export interface CheckEnvironmentDeps {
   plans: PlanRegistry;
@@ -34,5 +35,6 @@ export function checkContextFor(deps: CheckEnvironmentDeps, plan: Plan, checkpoi
     selfBaseUrl: deps.config.webUrl,
     baselines: deps.store.baselines,
     stepRunner: createStepRunner({ statePool: deps.store.pool, logger: deps.logger, clock: deps.clock }),
+    stability: createStabilityReader({ pool: deps.store.pool, samples: deps.store.samples, incidents: deps.store.incidents, momentContext: (id) => deps.plans.momentContext(id) }),
   };
 }

@@ -2,7 +2,7 @@ import { decideCheckpoint } from '../decision/decide.js';
 import type { CheckResult, Decision } from '../decision/types.js';
 import { GoliveError } from '../errors.js';
 import type { PlanRegistry } from '../plan-registry.js';
-import { allChecks, findCheckpoint, type Check, type Checkpoint, type Plan } from '../plan/schema.js';
+import { allChecks, CUTOVER_STATES, findCheckpoint, type Check, type Checkpoint, type CutoverState, type Plan } from '../plan/schema.js';
 import type { AttestationRecord } from '../store/attestations.js';
 import type { Store } from '../store/index.js';
 import type { CheckResultRecord, ResultStatus, RunRecord } from '../store/runs.js';
@@ -70,7 +70,7 @@ export function buildRunState(plan: Plan, checkpoint: Checkpoint, run: RunRecord
       attestation: a,
     });
   }
-  const decision = decideCheckpoint({ plan, checkpointId: checkpoint.id, results: toDecisionResults(results) });
+  const decision = decideCheckpoint({ plan, checkpointId: checkpoint.id, results: toDecisionResults(results), ...storedDecisionContext(checkpoint, run) });
   return { plan, checkpoint, run, checks, results, stored, attestations, decision };
 }
 
@@ -81,6 +81,19 @@ export function toDecisionResults(results: Map<string, EffectiveResult>): CheckR
     observed: (r.observed ?? undefined) as CheckResult['observed'],
     reason: r.message ?? undefined,
   }));
+}
+
+/**
+ * A finished run is decided again by the decision it was decided by: its
+ * stored phase (cp3: pre_cutover or the cutover's validation) and, for a
+ * cutover record, the cutover's final state (src/cutover/record.ts).
+ */
+function storedDecisionContext(checkpoint: Checkpoint, run: RunRecord): { phase?: string; cutover?: CutoverState } {
+  const detail = run.status === 'running' ? undefined : run.decisionDetail;
+  if (!isRecord(detail)) return {};
+  const phase = typeof detail.phase === 'string' && checkpoint.decisions.some((d) => d.phase === detail.phase) ? detail.phase : undefined;
+  const cutover = typeof detail.cutover === 'string' && (CUTOVER_STATES as readonly string[]).includes(detail.cutover) ? (detail.cutover as CutoverState) : undefined;
+  return { ...(phase ? { phase } : {}), ...(cutover ? { cutover } : {}) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -70,10 +70,11 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   await deps.store.audit.append({ actor: input.userId, action: 'run.started', planId: plan.id, checkpointId: cp.id, runId: run.id, details: { environment, roles: auth.roles } });
 
   const groups = executionGroups(cp, environment);
-  await deps.cards.post(run.id, input.channelId);
   try {
+    await deps.cards.post(run.id, input.channelId);
     await deps.launcher.launch(run.id, groups);
   } catch (err) {
+    // A run that never got its jobs must not block the next attempt as "in progress".
     deps.logger.error({ err, runId: run.id }, 'could not queue the run');
     await deps.store.runs.finish(run.id, {
       status: 'failed',

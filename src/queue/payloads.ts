@@ -48,6 +48,58 @@ export const baselineCapturePayload = z.object({
   requestKey: z.string().min(1),
 });
 
+/** The cutover (cp3 start / rehearse / rollback, and a DBA's resume or rollback after an interruption). */
+export const cutoverRunPayload = z.object({
+  cutoverId: z.number().int().positive(),
+  mode: z.enum(['start', 'resume', 'rollback']),
+  fromStep: z.string().optional(),
+  requestKey: z.string().min(1),
+});
+
+/** A slot of the pre-cutover timeline, or every slot at once (`/golive cp3 run`). */
+export const cutoverPrecheckPayload = z.object({
+  planId: z.string().min(1),
+  shiftMs: z.number().int(),
+  slotIndex: z.number().int().nonnegative().optional(),
+  userId: z.string().optional(),
+  channelId: z.string().optional(),
+  requestKey: z.string().optional(),
+});
+
+/** Look for cutovers a dead worker left running. */
+export const cutoverRecoverPayload = z.object({ reason: z.string().optional() });
+
+/** One tick of a stability window (probes every few seconds, metrics every minute); the tick's time comes from the job id. */
+export const stabilityTickPayload = z.object({
+  planId: z.string().min(1),
+  checkpointId: z.string().min(1),
+  environment: z.string().min(1),
+  windowId: z.string().min(1),
+});
+
+/** The window's end: a run of its checkpoint, started by golive. */
+export const evaluateWindowPayload = stabilityTickPayload.extend({
+  scheduleId: z.string().min(1),
+  /** The evaluation time this job was queued for (a moved window makes it stale). */
+  at: z.string().min(1),
+});
+
+/** The daily briefing: a scheduler tick (the day from its time), a catch-up (day given), or `/golive briefing` (now). */
+export const briefingPayload = z.object({
+  planId: z.string().min(1),
+  checkpointId: z.string().min(1).optional(),
+  day: z.string().min(1).optional(),
+  now: z.object({ target: replyTarget, requestKey: z.string().min(1) }).optional(),
+});
+
+/** Post (or update) an incident in the channel after it was recorded or resolved. */
+export const incidentAnnouncePayload = z.object({
+  planId: z.string().min(1),
+  incidentId: z.number().int().positive(),
+  event: z.enum(['opened', 'resolved']),
+  channelId: z.string().min(1).optional(),
+});
+
 export const jobPayloads = {
   ping: pingPayload,
   check: checkPayload,
@@ -55,6 +107,14 @@ export const jobPayloads = {
   'refresh-run-card': refreshRunCardPayload,
   'migrate-staging': migrateStagingPayload,
   'baseline-capture': baselineCapturePayload,
+  'sample-probe': stabilityTickPayload,
+  'sample-metrics': stabilityTickPayload,
+  'evaluate-window': evaluateWindowPayload,
+  briefing: briefingPayload,
+  'incident-announce': incidentAnnouncePayload,
+  'cutover-run': cutoverRunPayload,
+  'cutover-precheck': cutoverPrecheckPayload,
+  'cutover-recover': cutoverRecoverPayload,
 } as const;
 
 export type JobName = keyof typeof jobPayloads;
@@ -69,6 +129,15 @@ export const jobQueue: Record<JobName, QueueName> = {
   'refresh-run-card': 'control',
   'migrate-staging': 'migrations',
   'baseline-capture': 'checks',
+  // Probes must not wait behind a load test on the checks queue: a late probe is a missing one.
+  'sample-probe': 'control',
+  'sample-metrics': 'control',
+  'evaluate-window': 'control',
+  briefing: 'control',
+  'incident-announce': 'control',
+  'cutover-run': 'migrations',
+  'cutover-precheck': 'checks',
+  'cutover-recover': 'control',
 };
 
 export const QUEUE_NAMES = ['control', 'checks', 'migrations'] as const;

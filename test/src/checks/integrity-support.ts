@@ -49,9 +49,32 @@ async function connect(name: string, url: string): Promise<TestDatabase> {
 
 /** A copy of the unmigrated demo data (public.catalogo_geometrias is a plain table). */
 export async function plainDatabase(label: string): Promise<TestDatabase> {
-  const template = await demoTestTemplate();
   const name = uniqueDatabaseName(label);
-  return connect(name, await createDatabaseFromTemplate(SERVER_URL, template, name));
+  return connect(name, await copyDemoTemplate(name));
+}
+
+/**
+ * CREATE DATABASE from the demo test template, holding the template's build
+ * lock so that nobody rebuilds it mid-copy, and only from a template built by
+ * this code's data set version (files change while other work goes on).
+ */
+async function copyDemoTemplate(name: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const template = await demoTestTemplate();
+    const copied = await withAdminClient(SERVER_URL, async (admin) => {
+      const lock = `golive:demo-template:${template}`;
+      await admin.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
+      try {
+        const { rows } = await admin.query<{ comment: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [template]);
+        if (rows[0]?.comment !== templateMarker(DEMO_TEST_ROWS)) return undefined;
+        return createDatabaseFromTemplate(SERVER_URL, template, name);
+      } finally {
+        await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
+      }
+    });
+    if (copied) return copied;
+    if (attempt >= 3) throw new Error(`${template} keeps being rebuilt by another version of the demo data set`);
+  }
 }
 
 /** A copy of the demo data after the OPT1 migration (catalogo_geometrias partitioned, _legacy beside it). */
@@ -67,7 +90,6 @@ export async function migratedDatabase(label: string): Promise<TestDatabase> {
  * one build instead of racing.
  */
 async function ensureMigratedTemplate(): Promise<string> {
-  const base = await demoTestTemplate();
   const files = await forwardMigrationFiles(fromRoot('plans', 'opt1'));
   const digest = createHash('sha256');
   for (const file of files) digest.update(await readFile(file));
@@ -81,7 +103,7 @@ async function ensureMigratedTemplate(): Promise<string> {
       );
       if (existing.rows[0]?.comment === marker) return MIGRATED_TEMPLATE;
       await dropDatabase(SERVER_URL, MIGRATED_TEMPLATE);
-      const url = await createDatabaseFromTemplate(SERVER_URL, base, MIGRATED_TEMPLATE);
+      const url = await copyDemoTemplate(MIGRATED_TEMPLATE);
       await migrateDatabase(url);
       // The swap leaves the statistics of the new table to the next analyze; take them now so every copy starts alike.
       const client = new pg.Client({ connectionString: url });

@@ -25,6 +25,53 @@ describe.each([
 ])('%s plan decisions', (_name, plan) => {
   const pass = (cp: string) => passingResults(plan, cp);
 
+  describe.each([
+    ['cp1', 'main', undefined, 'PASS', 'HOLD'],
+    ['cp2', 'main', undefined, 'GO', 'CONDITIONAL GO'],
+    ['cp3', 'pre_cutover', undefined, 'PROCEED', 'DELAY'],
+    ['cp3', 'validation', 'completed', 'COMPLETE', 'ROLLED BACK'],
+    ['cp4', 'main', undefined, 'ACCEPTED', 'CONDITIONAL ACCEPTANCE'],
+  ] as const)('%s %s: error, skipped, pending, optional', (cpId, phase, cutover, goLabel, oneFailedLabel) => {
+    const cp = plan.checkpoints.find((c) => c.id === cpId)!;
+    const phaseChecks = cp.criteria.filter((c) => c.phase === phase).flatMap((c) => c.checks);
+    const automated = phaseChecks.find((c) => c.type !== 'manual')!;
+    const run = (changes: Parameters<typeof withChanges>[1], p: Plan = plan) => decide(p, cpId, withChanges(passingResults(p, cpId), changes), phase, cutover);
+
+    it(`all passing → ${goLabel}`, () => {
+      expect(run({}).label).toBe(goLabel);
+    });
+
+    it(`a check that errors fails its criterion → ${oneFailedLabel}`, () => {
+      const d = run({ [automated.id]: { status: 'error', reason: 'timed out after 30 s' } });
+      expect(d.label).toBe(oneFailedLabel);
+      expect(d.erroredChecks.map((c) => c.checkId)).toEqual([automated.id]);
+    });
+
+    it('a skipped (not implemented) type keeps it from a GO-like decision', () => {
+      const d = run({ [automated.id]: { status: 'skipped', reason: 'not implemented' } });
+      expect(d.kind).toBe('incomplete');
+      expect(d.provisional?.label).toBe(goLabel);
+    });
+
+    it('a pending manual check (or a result not in yet) keeps it open until attested', () => {
+      const manual = phaseChecks.find((c) => c.type === 'manual') ?? automated;
+      const d = run({ [manual.id]: { status: 'pending', reason: 'awaiting attestation' } });
+      expect(d.kind).toBe('incomplete');
+      expect(run({ [manual.id]: { status: 'pass', reason: 'attested by U0DBA0001' } }).label).toBe(goLabel);
+    });
+
+    it('an optional check neither fails nor holds its criterion (nor leaves its trigger undetermined)', () => {
+      const read = new Set(cp.triggers.flatMap((t) => JSON.stringify(t.condition).match(/"check":"[a-z0-9_]+"/g) ?? []).map((m) => m.slice(9, -1)));
+      const quiet = phaseChecks.find((c) => c.type !== 'manual' && !read.has(c.id))!;
+      const copy = structuredClone(plan);
+      for (const id of [quiet.id, automated.id]) copy.checkpoints.find((c) => c.id === cpId)!.criteria.flatMap((c) => c.checks).find((c) => c.id === id)!.optional = true;
+      const failed = run({ [quiet.id]: { status: 'fail' } }, copy);
+      expect(failed.label).toBe(goLabel);
+      expect(failed.failedOptionalChecks.map((c) => c.checkId)).toEqual([quiet.id]);
+      expect(run({ [automated.id]: { status: 'skipped', observed: {} } }, copy).label).toBe(goLabel);
+    });
+  });
+
   describe('cp1: PASS / HOLD', () => {
     it.each([
       [0, 'PASS', 'go'],
