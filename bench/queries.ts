@@ -17,6 +17,11 @@ import { loadPlans } from '../src/plan/load.js';
  * parameter sequence before and after). Prints median and P95 of both, the
  * change, and whether the seed's target (at least 10 % faster) holds at this
  * scale, beside the seed's own figures at production scale (the anchor).
+ *
+ * Each side is timed twice: with the server's settings (what golive's checks
+ * see), then in a session with max_parallel_workers_per_gather = 0, because
+ * after partitioning the planner starts parallel workers for Q1 and Q3, and
+ * each worker loads PostGIS before doing a few milliseconds of work.
  */
 
 const { values } = parseArgs({
@@ -37,11 +42,14 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const plan = loadPlans([fromRoot('plans', 'opt1.yaml')])[0]!.plan;
 const queries = await loadNamedQueries(plan, fromRoot('plans'));
 
-async function timeAll(url: string): Promise<Map<string, QueryTiming>> {
+const SERIAL = 'SET max_parallel_workers_per_gather = 0';
+
+async function timeAll(url: string, setting?: string): Promise<Map<string, QueryTiming>> {
   const client = new pg.Client({ connectionString: url, application_name: 'golive-bench-queries' });
   await client.connect();
   try {
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+    if (setting) await client.query(setting);
     const out = new Map<string, QueryTiming>();
     for (const q of queries) out.set(q.id, await timeNamedQuery(client, q, { runs, warmup }));
     return out;
@@ -57,16 +65,20 @@ const url = await createDatabaseFromTemplate(serverUrl, template.name, database)
 log(`bench:queries: ${rows.toLocaleString('en')} rows (${database}), ${runs} runs after ${warmup} warm-up per query`);
 let before: Map<string, QueryTiming>;
 let after: Map<string, QueryTiming>;
+let beforeSerial: Map<string, QueryTiming>;
+let afterSerial: Map<string, QueryTiming>;
 let migrateMs: number;
 try {
   log('  timing before the migration');
   before = await timeAll(url);
+  beforeSerial = await timeAll(url, SERIAL);
   log('  migrating (OPT1 files)');
   const started = performance.now();
   await migrateDatabase(url);
   migrateMs = performance.now() - started;
   log('  timing after the migration');
   after = await timeAll(url);
+  afterSerial = await timeAll(url, SERIAL);
 } finally {
   await dropDatabase(serverUrl, database);
 }
@@ -74,16 +86,21 @@ try {
 const f = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
 const pct = (from: number, to: number) => ((to - from) / from) * 100;
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`;
-console.log(`bench:queries  Q1-Q3 on ${rows.toLocaleString('en')} demo rows, before and after OPT1 (migration ${(migrateMs / 1000).toFixed(1)} s), ${runs} runs each`);
-console.log(`  ${'query'.padEnd(20)}${'before med/p95 ms'.padStart(20)}${'after med/p95 ms'.padStart(20)}${'median'.padStart(10)}${'p95'.padStart(10)}  target -10 %   seed (production)`);
-for (const q of queries as NamedQuery[]) {
-  const b = before.get(q.id)!;
-  const a = after.get(q.id)!;
-  const change = pct(b.medianMs, a.medianMs);
-  const fig = plan.queries[q.id]!.figures;
-  const seed = fig.baseline_ms && fig.shadow_ms ? `${fig.baseline_ms} -> ${fig.shadow_ms} ms (${signed(pct(fig.baseline_ms, fig.shadow_ms))})` : '';
-  console.log(
-    `  ${q.title.padEnd(20)}${`${f(b.medianMs)} / ${f(b.p95Ms)}`.padStart(20)}${`${f(a.medianMs)} / ${f(a.p95Ms)}`.padStart(20)}` +
-      `${signed(change).padStart(10)}${signed(pct(b.p95Ms, a.p95Ms)).padStart(10)}  ${change <= -10 ? 'holds' : 'FAILS'}        ${seed}`,
-  );
-}
+console.log(`bench:queries  Q1-Q3 on ${rows.toLocaleString('en')} demo rows, before and after OPT1 (migration ${(migrateMs / 1000).toFixed(1)} s), ${runs} runs each after ${warmup} warm-up`);
+const table = (title: string, b: Map<string, QueryTiming>, a: Map<string, QueryTiming>) => {
+  console.log(`  ${title}`);
+  console.log(`    ${'query'.padEnd(20)}${'before med/p95 ms'.padStart(20)}${'after med/p95 ms'.padStart(20)}${'median'.padStart(10)}${'p95'.padStart(10)}  target -10 %   seed (production)`);
+  for (const q of queries as NamedQuery[]) {
+    const x = b.get(q.id)!;
+    const y = a.get(q.id)!;
+    const change = pct(x.medianMs, y.medianMs);
+    const fig = plan.queries[q.id]!.figures;
+    const seed = fig.baseline_ms && fig.shadow_ms ? `${fig.baseline_ms} -> ${fig.shadow_ms} ms (${signed(pct(fig.baseline_ms, fig.shadow_ms))})` : '';
+    console.log(
+      `    ${q.title.padEnd(20)}${`${f(x.medianMs)} / ${f(x.p95Ms)}`.padStart(20)}${`${f(y.medianMs)} / ${f(y.p95Ms)}`.padStart(20)}` +
+        `${signed(change).padStart(10)}${signed(pct(x.p95Ms, y.p95Ms)).padStart(10)}  ${change <= -10 ? 'holds' : 'FAILS'}        ${seed}`,
+    );
+  }
+};
+table("server settings (what golive's checks measure)", before, after);
+table('max_parallel_workers_per_gather = 0 (no parallel workers)', beforeSerial, afterSerial);

@@ -14,6 +14,7 @@ import { createAuditCommand } from './audit.js';
 import { createSignoffCommand } from './signoff.js';
 import { createCutoverCommands, withPreCutoverRun } from './cutover.js';
 import { cutoverDepsFor } from '../src/cutover/index.js';
+import { createReportCommand } from './report.js';
 
 export interface CommandDeps {
   core: Core;
@@ -39,5 +40,6 @@ export function createCommandHandlers({ core, slack }: CommandDeps): Handlers {
     'checkpoint:rehearse': cutover.rehearse,
     'checkpoint:rollback': cutover.rollback,
     'checkpoint:abort': cutover.abort,
+    'checkpoint:report': createReportCommand({ plans: core.plans, roles: core.roles, store: core.store, queues: core.queues, clock: core.clock }),
   };
 }

@@ -9,6 +9,7 @@ import { createBaselineCaptureJob } from './baseline-capture.js';
 import { createCutoverRunJob } from './cutover-run.js';
 import { createCutoverPrecheckJob } from './cutover-precheck.js';
 import { createCutoverRecoverJob } from './cutover-recover.js';
+import { createReportJob } from './report.js';
 import { createEngine } from '../src/engine/index.js';
 import type { JobHandlers } from './types.js';
 
@@ -30,5 +31,6 @@ export function createJobHandlers({ core, slack }: JobDeps): JobHandlers {
     'cutover-run': createCutoverRunJob({ core, slack }),
     'cutover-precheck': createCutoverPrecheckJob({ core, slack }),
     'cutover-recover': createCutoverRecoverJob({ core, slack }),
+    report: createReportJob({ core, slack }),
   };
 }

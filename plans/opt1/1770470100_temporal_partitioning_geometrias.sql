@@ -315,7 +315,16 @@ REINDEX TABLE CONCURRENTLY public.catalogo_geometrias;
 -- (autovacuum never analyzes a partitioned parent).
 ANALYZE public.catalogo_geometrias;
 
--- Bring the search view up to date (writes since create_indexes) without
--- blocking its readers.
-REFRESH MATERIALIZED VIEW CONCURRENTLY public.catalogo_busca;
+-- The search view was built in create_indexes from the copied rows. Every
+-- write since the copy began is in opt1_changes: with none (the application
+-- stopped, as in the seed's maintenance window) the view is already current
+-- and a refresh would only rebuild it; otherwise refresh it without blocking
+-- its readers.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM public.opt1_changes) THEN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY public.catalogo_busca;
+  END IF;
+END
+$$;
 ANALYZE public.catalogo_busca;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { redactUrl } from '../redact.js';
 import { resolveTable, userTables, type TableRef } from './catalog.js';
 import { DIGEST_SETTINGS, rowHashOf, splitKeyOf, tableDigest, tableMd5, type HashedColumn, type RowHash, type SplitKey, type TableDigest } from './content-hash.js';
 import { DEFAULT_NARROW, describeNarrowed, keysProblem, narrowDifference, type Narrowed } from './narrow.js';
@@ -88,6 +89,7 @@ export const checksumCompareCheck = defineCheck({
       reference: 'environment' in against ? { environment: against.environment } : { table: against.table },
       algorithm: params.algorithm,
       method: METHOD_TEXT[params.algorithm],
+      databases: Object.fromEntries(sides.map((side) => [side.label, redactUrl(side.target.url)])),
     };
 
     // Both sides at once, each in its own session; both sessions end before anything is returned.

@@ -87,12 +87,18 @@ export const indexHealthCheck = defineCheck({
     if (notReady.length) problems.push(`${plural(notReady.length, 'index', 'indexes')} not ready: ${listShort(notReady.map((r) => r.index), 2)}`);
     if (corrupt) problems.push(`amcheck found ${plural(corrupt, 'corrupt index', 'corrupt indexes')}: ${listShort(rows.filter((r) => r.amcheck === 'corrupt').map((r) => r.index), 2)}`);
     if (problems.length) return { status: 'fail', observed, evidence, message: problems.join('; ') };
+    // Could not look (permissions, a lock): the figures are incomplete, so no verdict.
+    const unchecked = rows.filter((r) => r.amcheck?.startsWith('not checked'));
+    if (unchecked.length) return { status: 'error', observed, evidence, message: `amcheck could not check ${unchecked[0]!.index}: ${unchecked[0]!.amcheck!.replace(/^not checked: /, '')}` };
+    const unmeasured = rows.filter((r) => typeof r.fragmentation?.error === 'string');
+    if (unmeasured.length) return { status: 'error', observed, evidence, message: `pgstattuple could not measure ${unmeasured[0]!.index}: ${String(unmeasured[0]!.fragmentation!.error)}` };
 
     const partitionLevel = rows.filter((r) => r.level === 'partition').length;
     const partText = partitionLevel ? ` (and ${plural(partitionLevel, 'partition index', 'partition indexes')})` : '';
     const fragText = maxFragmentation !== null ? `, B-tree leaf fragmentation at most ${maxFragmentation}%` : '';
     const unusedText = unused !== null ? `, ${unused} never scanned` : '';
-    const base = `${plural(declared.length, label('index'), label('indexes'))} on ${table.display}${partText} valid and ready${fragText}${unusedText}`;
+    const checkedText = corrupt !== null ? `, amcheck clean on ${plural(rows.filter((r) => r.amcheck === 'ok').length, 'B-tree index', 'B-tree indexes')}` : '';
+    const base = `${plural(declared.length, label('index'), label('indexes'))} on ${table.display}${partText} valid and ready${checkedText}${fragText}${unusedText}`;
     if (measured.fragmentationSkipped) return { status: 'skipped', observed, evidence, message: `${base}; fragmentation not measured: ${measured.fragmentationSkipped}` };
     return { status: 'pass', observed, evidence, message: base };
   },

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { redactUrl } from '../redact.js';
 import { resolveTable, type TableRef } from './catalog.js';
 import { splitKeyOf, type SplitKey } from './content-hash.js';
 import { DEFAULT_NARROW, describeNarrowed, keysProblem, narrowDifference, type Narrowed } from './narrow.js';
@@ -66,8 +67,8 @@ export const rowCountCompareCheck = defineCheck({
     const mine = settled[0].value;
     const theirs = settled[1].value;
     evidence.counts = {
-      [ctx.environment === referenceLabel ? params.table : ctx.environment]: { table: mine.table?.display ?? params.table, rows: mine.rows, ms: mine.ms },
-      [referenceLabel]: { table: theirs.table?.display ?? referenceTable, rows: theirs.rows, ms: theirs.ms },
+      [ctx.environment === referenceLabel ? params.table : ctx.environment]: { table: mine.table?.display ?? params.table, rows: mine.rows, ms: mine.ms, database: redactUrl(here.url) },
+      [referenceLabel]: { table: theirs.table?.display ?? referenceTable, rows: theirs.rows, ms: theirs.ms, database: redactUrl(there.url) },
     };
     if (!mine.table || !theirs.table) {
       const missing = !mine.table ? `${params.table} does not exist in ${ctx.environment}` : `${referenceTable} does not exist in ${there.environment}`;
@@ -79,7 +80,7 @@ export const rowCountCompareCheck = defineCheck({
     const difference = rows - referenceRows;
     const variancePct = referenceRows === 0 ? (rows === 0 ? 0 : 100) : (Math.abs(difference) / referenceRows) * 100;
     const observed = { rows, reference_rows: referenceRows, difference, variance_pct: Math.round(variancePct * 10_000) / 10_000 };
-    const scale = params.expected_rows !== undefined ? ` (the plan's figure at production scale: ${params.expected_rows.toLocaleString('en')})` : '';
+    const scale = params.expected_rows !== undefined ? ` (the plan's figure: ${params.expected_rows.toLocaleString('en')})` : '';
 
     if (difference === 0) {
       return { status: 'pass', observed, evidence, message: `${rows.toLocaleString('en')} rows = ${referenceLabel} (0% variance)${scale}` };

@@ -49,7 +49,8 @@ export async function finishCutover(run: CutoverRun, input: FinishInput): Promis
       digest = recorded.digest;
       const outcome = recorded.decision.outcome;
       if (outcome) {
-        actions = [...outcome.actions, ...actions.filter((a) => !outcome.actions.includes(a))];
+        // A success lists the outcome's actions; a failure adds what the plan's rule for the case says.
+        actions = input.finalState === 'completed' ? outcome.actions : [...outcome.actions, ...actions.filter((a) => !outcome.actions.includes(a))];
         next = nextText(run, outcome.next, outcome.reschedule, now);
       }
     } catch (err) {
@@ -62,6 +63,8 @@ export async function finishCutover(run: CutoverRun, input: FinishInput): Promis
 
   const ok = input.finalState === 'completed';
   run.live.view.outcome = { ok, text: `${decisionLabel ? `${decisionLabel}: ` : ''}${input.reason}` };
+  // The last picture shows the outcome, not the target's activity of a minute ago.
+  run.live.view.activity = undefined;
   run.live.view.status = input.reason;
   await run.live.refresh();
 

@@ -100,6 +100,17 @@ export const incidentAnnouncePayload = z.object({
   channelId: z.string().min(1).optional(),
 });
 
+/** `/golive cpN report`: build the checkpoint's documents from a run's stored evidence and upload them. */
+export const reportPayload = z.object({
+  planId: z.string().min(1),
+  checkpointId: z.string().min(1),
+  runId: z.number().int().positive(),
+  target: replyTarget,
+  requestKey: z.string().min(1),
+  /** When the command was given: the documents state it, so a re-delivered job builds the same bytes. */
+  requestedAt: z.string().min(1),
+});
+
 export const jobPayloads = {
   ping: pingPayload,
   check: checkPayload,
@@ -115,6 +126,7 @@ export const jobPayloads = {
   'cutover-run': cutoverRunPayload,
   'cutover-precheck': cutoverPrecheckPayload,
   'cutover-recover': cutoverRecoverPayload,
+  report: reportPayload,
 } as const;
 
 export type JobName = keyof typeof jobPayloads;
@@ -138,6 +150,8 @@ export const jobQueue: Record<JobName, QueueName> = {
   'cutover-run': 'migrations',
   'cutover-precheck': 'checks',
   'cutover-recover': 'control',
+  // Reads the state DB and renders two charts: quick, and never behind a load test.
+  report: 'control',
 };
 
 export const QUEUE_NAMES = ['control', 'checks', 'migrations'] as const;

@@ -5,7 +5,7 @@ import type { MitigationRecord } from '../store/mitigations.js';
 import type { RunRecord } from '../store/runs.js';
 import type { SignoffRecord } from '../store/signoffs.js';
 import type { SignoffDeps } from './deps.js';
-import { documentsReadyUntilReportsExist } from './documents.js';
+import { documentsGeneratedFromRun } from './documents.js';
 import { decidedAt, evidenceOfRun, retestDeadline, type RunEvidence } from './evidence.js';
 import { allowsSamePersonMultipleRoles, judgeGate, type GateVerdict } from './gate.js';
 
@@ -46,7 +46,7 @@ export async function loadRunState(deps: StateDeps, plan: Plan, cp: Checkpoint, 
     store.gates.get(plan.id, cp.id),
   ]);
   const evidence = evidenceOfRun(cp, run, results);
-  const documentsReady = await (deps.documentsReady ?? documentsReadyUntilReportsExist)({ plan, checkpoint: cp, run });
+  const documentsReady = await (deps.documentsReady ?? documentsGeneratedFromRun(deps.store))({ plan, checkpoint: cp, run });
   const gate = judgeGate({ plan, checkpoint: cp, run, evidence, signoffs, attestations, documentsReady });
   const numbers = await runNumbers(deps, [...new Set(others.map((s) => s.runId))]);
   return {

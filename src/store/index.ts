@@ -12,6 +12,7 @@ import { createMessageStore } from './messages.js';
 import { createMitigationStore } from './mitigations.js';
 import { createPinStore } from './pins.js';
 import { createPlanStore } from './plans.js';
+import { createReportStore } from './reports.js';
 import { createRunStore } from './runs.js';
 import { createSampleStore } from './samples.js';
 import { createScheduleStore } from './schedules.js';
@@ -34,6 +35,7 @@ export function createStore(pool: Pool) {
     mitigations: createMitigationStore(pool),
     pins: createPinStore(pool),
     plans: createPlanStore(pool),
+    reports: createReportStore(pool),
     runs: createRunStore(pool),
     samples: createSampleStore(pool),
     schedules: createScheduleStore(pool),

@@ -174,6 +174,9 @@ describe('OPT1 migration files', () => {
     await applySteps(c, files.migration, { steps: files.migration.steps.slice(2) });
     expect(await relkind(c)).toBe('p');
     expect(await geometriasFingerprint(c)).toEqual(expected);
+    // The search view, built from the copy, was refreshed because rows changed.
+    const view = await c.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE code LIKE 'NEW-%' OR code LIKE 'FUTURE-%')::int AS new FROM public.catalogo_busca`);
+    expect(view.rows[0]).toEqual({ n: expected.rows, new: 6 });
   }, SLOW);
 
   it('migrate, roll back, migrate again: three times in a row', async () => {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { dropDatabase } from '../../src/db/ensure-database.js';
-import { SERVER_URL, STATE_TEMPLATE } from './constants.js';
+import { inject } from 'vitest';
+import { SERVER_URL } from './constants.js';
 
 export interface TestStateDb {
   url: string;
@@ -16,7 +17,7 @@ export async function createTestStateDb(label = 'state'): Promise<TestStateDb> {
   const admin = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${STATE_TEMPLATE}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject('stateTemplate')}"`);
   } finally {
     await admin.end();
   }

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../plan/duration.js';
 import { formatLocal } from '../../plan/time.js';
 import { actions, button, capBlocks, clip, context, divider, escapeMrkdwn, header, LIMITS, section, type Block } from './blocks.js';
-import { THRESHOLD_LABEL } from './cutover.js';
+import { escapeKeepingMentions, THRESHOLD_LABEL } from './cutover.js';
 import { packSections } from './run-lines.js';
 
 /** Action ids of the cutover's buttons; values carry only the cutover id (and a step), looked up again on click. */
@@ -36,7 +36,7 @@ export function confirmCardView(c: ConfirmCardInput): { text: string; blocks: Bl
   const verb = c.kind === 'rollback' ? 'roll back' : c.kind === 'rehearsal' ? 'rehearse' : 'start the cutover';
   const blocks: Block[] = [header(c.title, 'cc-header')];
   blocks.push(section(`*${escapeMrkdwn(c.environment)}*: <@${c.startedBy}> asked to ${verb}. ${c.kind === 'cutover' ? 'This changes production.' : ''}`, 'cc-intro'));
-  if (c.reasons.length) blocks.push(...packSections(c.reasons.map((r) => `✅ ${escapeMrkdwn(r)}`), 'cc-reasons', 'Ready'));
+  if (c.reasons.length) blocks.push(...packSections(c.reasons.map((r) => `✅ ${escapeKeepingMentions(r)}`), 'cc-reasons', 'Ready'));
   if (c.plan.length) blocks.push(...packSections(c.plan.map((p, i) => `${i + 1}. ${escapeMrkdwn(p)}`), 'cc-plan', 'What golive will do'));
   if (c.state === 'awaiting') {
     blocks.push(section(`Only a ${escapeMrkdwn(c.confirmRoleTitle)} may confirm.`, 'cc-who'));
@@ -120,7 +120,7 @@ export function interruptedCardView(c: InterruptedCardInput): { text: string; bl
   const blocks: Block[] = [section(`🟠 *${escapeMrkdwn(c.title)} was interrupted at ${escapeMrkdwn(c.where)}.* golive does not run a half-done step again by itself.`, 'int-head')];
   if (c.endedSessions.length) blocks.push(section(`Orphaned session ended: ${c.endedSessions.map(escapeMrkdwn).join(', ')} (its locks are released).`, 'int-sessions'));
   if (c.inspection.length) blocks.push(...packSections(c.inspection.map(escapeMrkdwn), 'int-inspect', 'What the verify queries say now'));
-  if (c.note) blocks.push(section(escapeMrkdwn(c.note), 'int-note'));
+  if (c.note) blocks.push(section(escapeKeepingMentions(c.note), 'int-note'));
   if (c.state === 'waiting') {
     const elements = [];
     if (c.resume) elements.push(button({ text: c.resume.label, actionId: CUTOVER_ACTION.resume, value: `${c.cutoverId}:${c.resume.fromStep ?? ''}`, style: 'primary' }));
@@ -153,7 +153,7 @@ export interface SummaryInput {
 
 /** After the cutover (or rehearsal, or rollback): downtime, each step against its budget, what comes next. */
 export function summaryCardView(s: SummaryInput): { text: string; blocks: Block[] } {
-  const blocks: Block[] = [header(s.title, 'sum-header'), section(`${s.ok ? '🟢' : '🔴'} *${escapeMrkdwn(s.decisionLabel ?? '')}${s.decisionLabel ? ': ' : ''}${escapeMrkdwn(s.headline)}*`, 'sum-head')];
+  const blocks: Block[] = [header(s.title, 'sum-header'), section(`${s.ok ? '🟢' : '🔴'} *${escapeMrkdwn(s.decisionLabel ?? '')}${s.decisionLabel ? ': ' : ''}${escapeKeepingMentions(s.headline)}*`, 'sum-head')];
   if (s.downtime) {
     const d = s.downtime;
     blocks.push(section(`*Downtime* ${formatDuration(d.ms)} (target ${escapeMrkdwn(d.target)}) ${d.within ? '✓' : '⚠️ outside the target'}\n_from “${escapeMrkdwn(d.from)}” to “${escapeMrkdwn(d.to)}”_`, 'sum-downtime'));

@@ -76,6 +76,11 @@ export interface CutoverLiveView {
   now: Date;
 }
 
+/** Escape text golive wrote itself, keeping the user mentions (<@U…>) it put in. */
+export function escapeKeepingMentions(text: string): string {
+  return escapeMrkdwn(text).replace(/&lt;@([A-Z0-9]+)&gt;/g, '<@$1>');
+}
+
 const ICON: Record<LiveState, string> = { waiting: '◻️', running: '⏳', done: '✅', failed: '❌', skipped: '⏭️' };
 const ITEM_ICON: Record<LiveItem['kind'], string> = { announce: '📢', manual: '👤', action: '⚙️', status: '•', note: '•' };
 export const THRESHOLD_LABEL: Record<LiveThreshold['action'], string> = {
@@ -87,12 +92,12 @@ export const THRESHOLD_LABEL: Record<LiveThreshold['action'], string> = {
 /** The cutover's one live message: phases, each step against its budget, progress, thresholds, pending confirmations. */
 export function cutoverLiveView(v: CutoverLiveView): { text: string; blocks: Block[] } {
   const blocks: Block[] = [header(v.title, 'co-header')];
-  const head = v.outcome ? `${v.outcome.ok ? '🟢' : '🔴'} *${escapeMrkdwn(v.outcome.text)}*` : `⏳ ${escapeMrkdwn(v.status)}`;
+  const head = v.outcome ? `${v.outcome.ok ? '🟢' : '🔴'} *${escapeKeepingMentions(v.outcome.text)}*` : `⏳ ${escapeKeepingMentions(v.status)}`;
   blocks.push(section(head, 'co-status'));
 
   const phaseLines = v.phases.map((p) => {
-    const head = `${ICON[p.state]} *${escapeMrkdwn(p.title)}*${p.detail ? `: ${escapeMrkdwn(p.detail)}` : ''}`;
-    const items = p.items.map((i) => `      ${ITEM_ICON[i.kind]} ${itemIcon(i)} ${escapeMrkdwn(i.text)}${i.roleTitle ? ` _(${escapeMrkdwn(i.roleTitle)})_` : ''}${i.detail ? `: ${escapeMrkdwn(i.detail)}` : ''}`);
+    const head = `${ICON[p.state]} *${escapeMrkdwn(p.title)}*${p.detail ? `: ${escapeKeepingMentions(p.detail)}` : ''}`;
+    const items = p.items.map((i) => `      ${[ITEM_ICON[i.kind], itemIcon(i)].filter(Boolean).join(' ')} ${escapeMrkdwn(i.text)}${i.roleTitle ? ` _(${escapeMrkdwn(i.roleTitle)})_` : ''}${i.detail ? `: ${escapeKeepingMentions(i.detail)}` : ''}`);
     return clip([head, ...items].join('\n'), 1500);
   });
   blocks.push(...packSections(phaseLines, 'co-phases', 'Phases'));

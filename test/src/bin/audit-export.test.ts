@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,11 +29,16 @@ describe('audit:export', () => {
   };
 
   it('writes JSON lines to --out FILE', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'golive-audit-')), 'audit.jsonl');
-    const child = spawnEntry('src/bin/audit-export.ts', { DATABASE_URL: db.url }, ['--out', out]);
-    expect((await child.exited).code).toBe(0);
-    expect(child.output()).toContain('exported 3 audit entries');
-    expectLines(readFileSync(out, 'utf8'));
+    const dir = mkdtempSync(join(tmpdir(), 'golive-audit-'));
+    const out = join(dir, 'audit.jsonl');
+    try {
+      const child = spawnEntry('src/bin/audit-export.ts', { DATABASE_URL: db.url }, ['--out', out]);
+      expect((await child.exited).code).toBe(0);
+      expect(child.output()).toContain('exported 3 audit entries');
+      expectLines(readFileSync(out, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes JSON lines to stdout', async () => {

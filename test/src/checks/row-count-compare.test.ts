@@ -27,7 +27,7 @@ describe('row_count_compare', () => {
     );
     expect(outcome.status).toBe('pass');
     expect(outcome.observed).toEqual({ rows: 20_000, reference_rows: 20_000, difference: 0, variance_pct: 0 });
-    expect(outcome.message).toBe("20,000 rows = shadow (0% variance) (the plan's figure at production scale: 12,450,000)");
+    expect(outcome.message).toBe("20,000 rows = shadow (0% variance) (the plan's figure: 12,450,000)");
     expect(outcome.evidence.expected_rows).toBe(12_450_000);
     expect(outcome.expected).toMatchObject([{ met: true, advisory: false }]);
   });

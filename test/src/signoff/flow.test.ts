@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocal } from '../../../src/plan/time.js';
 import { startHarness, type Harness } from '../../support/harness.js';
@@ -30,12 +32,15 @@ describe('sign-offs by role', () => {
   const zone = 'America/Sao_Paulo';
   const goRun = (startedBy: string = U.qa) => insertRun(h.core.pool, { checkpointId: 'cp2', decision: 'GO', kind: 'go', outcome: 'go', startedBy });
 
+  const rolesFile = writeRolesVariant();
+
   beforeAll(async () => {
-    h = await startHarness({ rolesFile: writeRolesVariant(), usergroups: { [DBA_GROUP]: [U.groupDba] }, worker: false });
+    h = await startHarness({ rolesFile, usergroups: { [DBA_GROUP]: [U.groupDba] }, worker: false });
     channel = h.fake.identity.channel.id;
   });
   afterAll(async () => {
     await h?.close();
+    rmSync(dirname(rolesFile), { recursive: true, force: true });
   });
 
   it('with no run yet, says so and how to start one', async () => {

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../support/harness.js';
 import { U, attest, auditActions, cardOf, click, insertRun, liveSignoffs, postCard, writePlanVariant, writeRolesVariant } from './support.js';
@@ -9,16 +11,15 @@ import { U, attest, auditActions, cardOf, click, insertRun, liveSignoffs, postCa
  */
 describe('sign-offs with four eyes off', () => {
   let h: Harness;
+  const planFile = writePlanVariant('allow_same_person_multiple_roles: false', 'allow_same_person_multiple_roles: true');
+  const rolesFile = writeRolesVariant({ multiAlsoPm: true });
 
   beforeAll(async () => {
-    h = await startHarness({
-      planFiles: [writePlanVariant('allow_same_person_multiple_roles: false', 'allow_same_person_multiple_roles: true')],
-      rolesFile: writeRolesVariant({ multiAlsoPm: true }),
-      worker: false,
-    });
+    h = await startHarness({ planFiles: [planFile], rolesFile, worker: false });
   });
   afterAll(async () => {
     await h?.close();
+    for (const file of [planFile, rolesFile]) rmSync(dirname(file), { recursive: true, force: true });
   });
 
   it('lets one person sign two roles of the same run', async () => {
