@@ -15,6 +15,9 @@ import { createSignoffCommand } from './signoff.js';
 import { createCutoverCommands, withPreCutoverRun } from './cutover.js';
 import { cutoverDepsFor } from '../src/cutover/index.js';
 import { createReportCommand } from './report.js';
+import { createBriefingCommand } from './briefing.js';
+import { createIncidentCommand, createIncidentResolveCommand } from './incident.js';
+import { createIncidents } from '../src/incidents/service.js';
 
 export interface CommandDeps {
   core: Core;
@@ -26,6 +29,7 @@ export function createCommandHandlers({ core, slack }: CommandDeps): Handlers {
   const engine = createEngine(core, slack);
   const signoffs = signoffServiceOf(core, slack);
   const cutover = createCutoverCommands({ cutover: () => cutoverDepsFor(core, slack) });
+  const incidents = createIncidents({ plans: core.plans, store: core.store, clock: core.clock, logger: core.logger, queues: core.queues });
   return {
     help: createHelpCommand({ planIds: () => core.plans.list().map((p) => p.id) }),
     ping: createPingCommand({ queues: core.queues, clock: core.clock }),
@@ -41,5 +45,8 @@ export function createCommandHandlers({ core, slack }: CommandDeps): Handlers {
     'checkpoint:rollback': cutover.rollback,
     'checkpoint:abort': cutover.abort,
     'checkpoint:report': createReportCommand({ plans: core.plans, roles: core.roles, store: core.store, queues: core.queues, clock: core.clock }),
+    briefing: createBriefingCommand({ queues: core.queues, clock: core.clock }),
+    incident: createIncidentCommand({ plans: core.plans, incidents, clock: core.clock }),
+    'incident-resolve': createIncidentResolveCommand({ plans: core.plans, roles: core.roles, store: core.store, incidents }),
   };
 }

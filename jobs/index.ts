@@ -10,6 +10,7 @@ import { createCutoverRunJob } from './cutover-run.js';
 import { createCutoverPrecheckJob } from './cutover-precheck.js';
 import { createCutoverRecoverJob } from './cutover-recover.js';
 import { createReportJob } from './report.js';
+import { createStabilityJobs } from './stability.js';
 import { createEngine } from '../src/engine/index.js';
 import type { JobHandlers } from './types.js';
 
@@ -32,5 +33,6 @@ export function createJobHandlers({ core, slack }: JobDeps): JobHandlers {
     'cutover-precheck': createCutoverPrecheckJob({ core, slack }),
     'cutover-recover': createCutoverRecoverJob({ core, slack }),
     report: createReportJob({ core, slack }),
+    ...createStabilityJobs({ core, slack }),
   };
 }

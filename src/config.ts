@@ -48,6 +48,8 @@ const baseSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GOLIVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('golive'),
   GOLIVE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // The worker's own /metrics (jobs, process figures); 0 turns it off.
+  GOLIVE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 });
 
 export type LocalOrSlack =
@@ -73,6 +75,11 @@ export interface Config {
   logLevel: z.infer<typeof baseSchema>['LOG_LEVEL'];
   queuePrefix: string;
   workerConcurrency: number;
+  /**
+   * Port of the worker process's Prometheus endpoint (GET /metrics); 0: none.
+   * Optional so hand-built configs in tests need not provide it (none then).
+   */
+  workerMetricsPort?: number;
   /** GOLIVE_ENV_<NAME>_URL, keyed by lower-case name (shadow, staging, production …). */
   environments: Record<string, string>;
   /**
@@ -107,7 +114,9 @@ export class ConfigError extends GoliveError {
 /** Parse the environment once. Throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: string[] = [];
-  const parsed = baseSchema.safeParse(env);
+  // An empty value (`GOLIVE_PROMETHEUS_URL=` in a .env file) means "not set".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = baseSchema.safeParse(given);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.');
@@ -155,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     queuePrefix: v.GOLIVE_QUEUE_PREFIX,
     workerConcurrency: v.GOLIVE_WORKER_CONCURRENCY,
+    workerMetricsPort: v.GOLIVE_WORKER_METRICS_PORT,
     environments,
     readVariable: (name) => {
       const value = env[name]?.trim();

@@ -12,6 +12,8 @@ import { guardRouter } from '../../commands/guard.js';
 import { createJobHandlers } from '../../jobs/index.js';
 import { registerInteractions } from './interactions.js';
 import { onWorkerStart as cutoverOnWorkerStart } from '../cutover/startup.js';
+import { restoreSchedules } from '../stability/schedules.js';
+import { registerStateMetrics } from '../observability/state-metrics.js';
 
 /** The token the built-in Slack emulator accepts in local mode (it guards nothing real). */
 export const LOCAL_BOT_TOKEN = 'xoxb-local-golive';
@@ -41,6 +43,8 @@ export function createPoster(core: Core, slack: Pick<WebSlackSettings, 'botToken
 
 export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: CustomRoute[] = []): WebApp {
   const poster = createPoster(core, slack);
+  // /metrics also carries what the state DB records (decisions, sign-offs, checks, stability samples): web alone exports it, so each counts once.
+  registerStateMetrics(core.metrics.registry, { pool: core.pool, plans: core.plans, clock: core.clock, logger: core.logger });
   // Every command is audited, and commands that change things checked against the plan's roles.
   const router = guardRouter(
     createCommandRouter({
@@ -80,5 +84,7 @@ export function startWorkers(
   });
   // Interrupted cutovers are found, and the pre-cutover slots re-created, by every worker that starts.
   cutoverOnWorkerStart(core, poster);
+  // Stability samplers, briefings and the window's evaluation are re-created from the state DB (never throws).
+  void restoreSchedules(core);
   return { ...runtime, connectionClose: () => connection.disconnect() };
 }

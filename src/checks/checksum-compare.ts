@@ -120,7 +120,7 @@ export const checksumCompareCheck = defineCheck({
       try {
         c.narrowed = await narrowPair(ctx, mine, theirs, a, b, deadline);
       } catch (err) {
-        c.narrowing_skipped = `narrowing failed: ${errorOutcome(here, err, 'narrowing', {}).message}`;
+        c.narrowing_skipped = errorOutcome(here, err, 'narrowing the difference', {}).message;
       }
     }
 

@@ -46,6 +46,8 @@ export const rowCountCompareCheck = defineCheck({
     let there: Target;
     let referenceTable: string;
     let referenceLabel: string;
+    // Sides are named by environment, or by table when both are here.
+    const hereLabel = 'table' in against ? params.table : ctx.environment;
     if ('table' in against) {
       there = here;
       referenceTable = against.table;
@@ -67,7 +69,7 @@ export const rowCountCompareCheck = defineCheck({
     const mine = settled[0].value;
     const theirs = settled[1].value;
     evidence.counts = {
-      [ctx.environment === referenceLabel ? params.table : ctx.environment]: { table: mine.table?.display ?? params.table, rows: mine.rows, ms: mine.ms, database: redactUrl(here.url) },
+      [hereLabel]: { table: mine.table?.display ?? params.table, rows: mine.rows, ms: mine.ms, database: redactUrl(here.url) },
       [referenceLabel]: { table: theirs.table?.display ?? referenceTable, rows: theirs.rows, ms: theirs.ms, database: redactUrl(there.url) },
     };
     if (!mine.table || !theirs.table) {
@@ -92,9 +94,9 @@ export const rowCountCompareCheck = defineCheck({
       try {
         const narrowed = await narrow(ctx, here, there, mine, theirs, started + ctx.timeoutMs * 0.85);
         evidence.narrowed = narrowed;
-        where = describeNarrowed(narrowed, ctx.environment === referenceLabel ? params.table : ctx.environment, referenceLabel);
+        where = describeNarrowed(narrowed, hereLabel, referenceLabel);
       } catch (err) {
-        evidence.narrowing_skipped = `narrowing failed: ${errorOutcome(here, err, 'narrowing', {}).message}`;
+        evidence.narrowing_skipped = errorOutcome(here, err, 'narrowing the difference', {}).message;
       }
     }
     const sign = difference > 0 ? '+' : '';

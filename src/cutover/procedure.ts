@@ -13,6 +13,7 @@ import { decidePhase, executePhaseChecks, toCheckResults } from './phase-checks.
 import { cutoverPlanOf } from './plan.js';
 import { markInterruptedNow } from './recover.js';
 import { runRollback } from './rollback.js';
+import { tableKind } from './target.js';
 import { createCutoverRun, setPhaseState, stopOf, type CutoverRun, type ValidationResult } from './run.js';
 
 export interface CutoverJob {
@@ -97,6 +98,14 @@ async function runPhases(run: CutoverRun, job: CutoverJob): Promise<void> {
     if (phase.runs_steps) {
       if (run.stop) return stopBeforeMigration(run);
       if (!resume) {
+        if (cutover.kind === 'rehearsal' && (await tableKind(run.targetUrl, cp.plan.target.table)) === 'p') {
+          // A rehearsal needs the unmigrated table: staging was migrated in cp2, so it is rolled back first (timed too).
+          await takeSnapshot(run);
+          const reset = await runRollback(run, `${cutover.environment} is migrated: rolled back first so the steps can be timed`);
+          if (!reset.verified) return finishUntouched(run, 'failed', `the rollback that resets ${cutover.environment} for the rehearsal could not be verified: ${reset.lines.join('; ')}`);
+          await deps.store.cutovers.setPhase(cutover.id, phase.id);
+          cutover.phase = phase.id;
+        }
         const files = await verifyFiles(run);
         if (!files.ok) return finishUntouched(run, 'aborted', `the migration files do not match the plan's SHA-256: ${files.reason}. Nothing was run.`, 'critical_error');
         await takeSnapshot(run);

@@ -1,5 +1,4 @@
 import type { Checkpoint, Plan } from '../plan/schema.js';
-import type { SignoffDeps } from '../signoff/deps.js';
 import { loadCheckpointState } from '../signoff/state.js';
 import type { RunRecord } from '../store/runs.js';
 import type { CutoverDeps } from './deps.js';
@@ -22,9 +21,8 @@ export async function cutoverReadiness(deps: CutoverDeps, plan: Plan, cp: Checkp
   const index = plan.checkpoints.findIndex((c) => c.id === cp.id);
   const previous = index > 0 ? plan.checkpoints[index - 1] : undefined;
   if (previous) {
-    // The gate is judged exactly as the sign-off card judges it; nothing is posted from here.
-    const signoffDeps = { store: deps.store, plans: deps.plans, roles: deps.roles, clock: deps.clock, logger: deps.logger, slack: undefined as never, defaultChannel: deps.config.channel } satisfies SignoffDeps;
-    const state = await loadCheckpointState(signoffDeps, plan, previous);
+    // The gate is judged exactly as the sign-off card judges it (documents included); nothing is posted from here.
+    const state = await loadCheckpointState({ store: deps.store, plans: deps.plans, logger: deps.logger }, plan, previous);
     if (!state) problems.push(`${previous.id.toUpperCase()} has no run yet: it must pass its gate first`);
     else if (!state.gate.open) problems.push(`${previous.id.toUpperCase()} has not passed its gate: ${state.gate.blockers.join('; ')}`);
     else reasons.push(`${previous.id.toUpperCase()} passed its gate: run #${state.run.number} ${state.evidence.label}, signed by ${state.gate.counted.map((s) => `<@${s.userId}>`).join(', ')}`);

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { LatencyHistogram, type LatencySummary } from './histogram.js';
 import { seededRandom } from './random.js';
 import { RAW_TYPES } from './raw-types.js';
+import { takeOverSession, type WireSession } from './wire-session.js';
 
 /**
  * The load generator behind the load_test check and bench:load: C clients,
@@ -27,6 +28,8 @@ export interface LoadScript {
   weight: number;
   /** A client's own statement sequence (deterministic per client index). */
   forClient(clientIndex: number): () => LoadStatement;
+  /** false: its statements carry parameters, which only pg's own query path can send. */
+  plainSql?: boolean;
 }
 
 export interface LoadRunOptions {
@@ -52,6 +55,8 @@ export interface LoadRunOptions {
    * its first query, which an application's warm pool has long paid.
    */
   warmup?: boolean;
+  /** false: every request through pg's own query path (rows converted to JS values). Default: the lean wire reader. */
+  lean?: boolean;
 }
 
 export interface IntervalFigures {
@@ -90,7 +95,22 @@ export interface LoadRunResult {
 
 interface Session {
   client: pg.Client;
+  /** The lean query path (src/perf/wire-session.ts); undefined: pg's own. */
+  wire?: WireSession | undefined;
   broken: boolean;
+}
+
+/** Run a statement on a session: the lean path for plain SQL, pg's for parameters. */
+function execute(session: Session, statement: LoadStatement): Promise<unknown> {
+  if (session.wire) {
+    if (statement.values.length === 0) return session.wire.query(statement.text);
+    return Promise.reject(new Error('a statement with parameters on a session taken over by the wire reader'));
+  }
+  return session.client.query({ text: statement.text, values: statement.values, rowMode: 'array' });
+}
+
+function isBroken(session: Session): boolean {
+  return session.broken || session.wire?.broken === true;
 }
 
 export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
@@ -113,7 +133,10 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
 
   const onAbort = () => {
     stopped = true;
-    for (const s of sessions) void s.client.end().catch(() => {});
+    for (const s of sessions) {
+      if (s.wire) s.wire.destroy();
+      else void s.client.end().catch(() => {});
+    }
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -154,6 +177,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       await client.end().catch(() => {});
       return undefined;
     }
+    // Plain SQL only (what the plan's scripts become): rows are counted, not converted.
+    if (options.lean !== false && options.scripts.every((s) => s.plainSql !== false)) session.wire = takeOverSession(client);
     sessions.add(session);
     open++;
     peakConnected = Math.max(peakConnected, open);
@@ -163,7 +188,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   async function close(session: Session) {
     if (!sessions.delete(session)) return;
     open--;
-    await session.client.end().catch(() => {});
+    if (session.wire) await session.wire.close();
+    else await session.client.end().catch(() => {});
   }
 
   // Ramp-up: every client tries once before the clock starts (pgbench also
@@ -183,11 +209,10 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     await Promise.all(
       initial.map(async (session, index) => {
         for (const script of options.scripts) {
-          if (!session || session.broken || stopped) return;
+          if (!session || isBroken(session) || stopped) return;
           try {
             // Values of a sequence of their own: the timed run's draws stay as they would be without warm-up.
-            const statement = script.forClient(-1 - index)();
-            await session.client.query({ text: statement.text, values: statement.values, rowMode: 'array' });
+            await execute(session, script.forClient(-1 - index)());
           } catch (err) {
             const e = err as { code?: string; message?: string };
             countError(e.code ?? 'warmup', `${script.id} (warm-up): ${e.message ?? String(err)}`, script.id);
@@ -206,7 +231,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     const statements = new Map(options.scripts.map((s) => [s.id, s.forClient(index)]));
     let session = initial[index];
     while (!stopped && performance.now() < deadline) {
-      if (!session || session.broken) {
+      if (!session || isBroken(session)) {
         if (session) await close(session);
         session = await connect();
         if (!session) await pause(Math.min(reconnectDelayMs, deadline - performance.now()), options.signal);
@@ -216,16 +241,18 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       const statement = statements.get(script.id)!();
       const started = performance.now();
       try {
-        await session.client.query({ text: statement.text, values: statement.values, rowMode: 'array' });
+        await execute(session, statement);
         const done = performance.now();
+        // As pgbench -T: a request still running at the end of the window is not counted.
+        if (done > deadline) break;
         const ms = done - started;
         total.recordMs(ms);
         perScript.get(script.id)!.histogram.recordMs(ms);
         intervalAt(done).histogram.recordMs(ms);
       } catch (err) {
-        if (stopped) break;
+        if (stopped || performance.now() > deadline) break;
         const e = err as { code?: string; message?: string };
-        countError(e.code ?? (session.broken ? 'connection_lost' : 'query'), `${script.id}: ${e.message ?? String(err)}`, script.id);
+        countError(e.code ?? (isBroken(session) ? 'connection_lost' : 'query'), `${script.id}: ${e.message ?? String(err)}`, script.id);
       }
     }
     if (session) await close(session);
@@ -237,8 +264,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     options.signal?.removeEventListener('abort', onAbort);
     for (const s of [...sessions]) await close(s);
   }
-  const end = performance.now();
-  const elapsedMs = end - start;
+  // The window: the duration, or less when the run was stopped.
+  const elapsedMs = Math.min(performance.now(), deadline) - start;
   const transactions = total.count;
 
   const intervalFigures: IntervalFigures[] = intervals.map((iv, index) => {

@@ -29,6 +29,9 @@ import { slotOf, stabilityWindowsOf, type StabilityWindow } from './windows.js';
  * lets one more fire after a scheduler's end date) stores nothing.
  */
 
+/** A tick past the window's end: BullMQ lets one fire after a scheduler's end date. */
+export const AFTER_WINDOW = 'the window is over';
+
 export interface SamplerDeps {
   plans: PlanRegistry;
   store: Pick<Store, 'samples' | 'baselines'>;
@@ -56,7 +59,8 @@ export function createSampler(deps: SamplerDeps) {
     if (!plan) return { skipped: `plan ${input.planId} is not loaded` };
     const window = stabilityWindowsOf(plan, deps.plans.momentContext(plan.id)).find((w) => w.id === input.windowId);
     if (!window) return { skipped: `plan ${plan.id} has no stability window ${input.windowId}` };
-    if (input.at < window.start || input.at >= window.end) return { skipped: 'the tick falls outside the window' };
+    if (input.at < window.start) return { skipped: 'the tick comes before the window' };
+    if (input.at >= window.end) return { skipped: AFTER_WINDOW };
     return { plan, window };
   }
 

@@ -62,6 +62,13 @@ describe('loadConfig', () => {
     expect((error as Error).message).not.toContain('bad-token');
   });
 
+  it('treats an empty value as unset, as a .env file writes it', () => {
+    const config = loadConfig({ GOLIVE_PROMETHEUS_URL: '', SLACK_BOT_TOKEN: ' ', PORT: '' });
+    expect(config.prometheus).toBeUndefined();
+    expect(config.slack.mode).toBe('local');
+    expect(config.port).toBe(3000);
+  });
+
   it('requires a signing secret in HTTP mode', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET/);
   });

@@ -73,6 +73,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = (await web.start(0, '127.0.0.1'))!;
   const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   fake.setBotUrl(botUrl);
+  // The port is only known now; plan endpoints written as paths (/healthz) resolve against it.
+  core.config.webUrl = botUrl.replace(/\/slack\/events$/, '');
   const startWorker = () => startWorkers(core, slack);
   const workers = options.worker === false ? undefined : startWorker();
 

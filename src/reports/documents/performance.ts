@@ -94,14 +94,24 @@ export const performanceComparison: DocumentBuilder = (facts, doc) => {
   out.push('## Shadow and the seed’s figures', '');
   out.push('Shadow was migrated and validated before this go-live (APPROVED_FROM_SHADOW). The seed’s figures are quoted as written; golive judges by its own measurements above.', '');
   const shadowBaselines = [...facts.baselines].filter(([env]) => env !== environment);
-  for (const q of rows) {
-    const measured = shadowBaselines.map(([env, list]) => {
+  out.push(
+    table(
+      ['Query', 'Seed: baseline', 'Seed: target', 'Seed: shadow result', 'Shadow vs seed baseline', 'This run', 'Seed lines'],
+      rows.map((q) => {
+        const f = facts.plan.queries[q.query]?.figures ?? {};
+        const shadowPct = f.shadow_ms !== undefined && f.baseline_ms ? `${num(((f.shadow_ms - f.baseline_ms) / f.baseline_ms) * 100, 1)} %` : undefined;
+        return [`${q.query} ${q.title}`, ms(f.baseline_ms), ms(f.target_ms), ms(f.shadow_ms), shadowPct, q.improvementPct === null ? '—' : `${num(-q.improvementPct, 1)} % vs its own baseline`, q.seedLines.map((l) => `“${l}”`).join(' · ')];
+      }),
+    ),
+    '',
+  );
+  const measured = rows.flatMap((q) =>
+    shadowBaselines.flatMap(([env, list]) => {
       const b = list.find((x) => x.queryId === q.query);
-      return b ? `${env}: ${ms(b.medianMs)} (stored ${when(facts, b.capturedAt)})` : undefined;
-    }).filter(Boolean);
-    out.push(`- **${q.query} ${q.title}**${q.seedLines.length ? `: ${q.seedLines.map((l) => `“${l}”`).join(' · ')}` : ''}${measured.length ? ` · measured elsewhere: ${measured.join(', ')}` : ''}`);
-  }
-  out.push('');
+      return b ? [`${q.query} on ${env}: median ${ms(b.medianMs)}, P95 ${ms(b.p95Ms)} (stored ${when(facts, b.capturedAt)})`] : [];
+    }),
+  );
+  if (measured.length) out.push('Timings golive stored on other environments:', '', ...measured.map((m) => `- ${m}`), '');
 
   out.push('## Every timed run', '');
   out.push(

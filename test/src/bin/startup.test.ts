@@ -32,7 +32,7 @@ describe('golive processes', { timeout: 180_000 }, () => {
   });
 
   it('refuses a bad configuration with exit 1 and every problem listed', async () => {
-    const proc = spawnEntry('src/bin/web.ts', { ...baseEnv(), PORT: 'eighty', REDIS_URL: 'nope', DATABASE_URL: 'postgres://u:hunter2@/x', GOLIVE_PLAN: '' });
+    const proc = spawnEntry('src/bin/web.ts', { ...baseEnv(), PORT: 'eighty', REDIS_URL: 'nope', DATABASE_URL: 'postgres://u:hunter2@/x', GOLIVE_PLAN: ' , ' });
     const { code } = await proc.exited;
     expect(code).toBe(1);
     expect(proc.output()).toMatch(/PORT: /);

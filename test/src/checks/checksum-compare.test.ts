@@ -86,6 +86,18 @@ describe('checksum_compare', () => {
     expect(outcome.message).toMatch(/20,000 rows on both sides, content differs; 1 changed \(id 15000\)/);
   });
 
+  it('bounds the narrowing when every row differs, and says so', async () => {
+    const db = await staging('cs_spread');
+    await db.sql('UPDATE public.catalogo_geometrias SET area = area * 2');
+    const outcome = await runCheck('checksum_compare', { tables: ['public.catalogo_geometrias'], against: { environment: 'shadow' } }, { staging: db.url, shadow: shadow.url });
+    expect(outcome.status).toBe('fail');
+    const narrowed = tablesOf(outcome.evidence)[0]!.narrowed!;
+    expect(narrowed.stopped).toMatch(/^more than 20 key ranges differ/);
+    expect(narrowed.ranges.length).toBeLessThanOrEqual(20);
+    expect(narrowed.changed.length).toBeLessThanOrEqual(50);
+    expect(narrowed.counts.changed).toBeGreaterThan(50);
+  });
+
   it('compares the partitioned table with its legacy copy in the same environment (against a table)', async () => {
     const db = await migratedDatabase('cs_legacy');
     opened.push(db);

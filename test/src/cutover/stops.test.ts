@@ -106,7 +106,7 @@ describe('cp3 cutover: hard stop, abort, failing step', () => {
     }
     const thresholds = (await h.core.pool.query(`SELECT action FROM cutover_thresholds WHERE cutover_id = $1 ORDER BY after_ms`, [cutover.id])).rows.map((r) => r.action);
     expect(thresholds).toEqual(['assess', 'consider_abort', 'hard_stop_rollback']);
-    const hardStop = h.fake.messages().filter((m) => /HARD STOP/.test(m.text) && m.text.includes(`#${cutover.id}`));
+    const hardStop = h.fake.messages().filter((m) => /HARD STOP → rollback \(.* into the migration\)/.test(m.text) && m.text.includes(`#${cutover.id}`));
     expect(hardStop).toHaveLength(1);
     expect(blocksText(hardStop[0]!)).toMatch(/rollback file by itself/);
 

@@ -96,6 +96,14 @@ export async function openGateBefore(pool: Pool, plan: Plan, checkpointId = 'cp2
   for (const s of cp.signoffs) {
     await pool.query(`INSERT INTO signoffs (plan_id, checkpoint_id, run_id, role, user_id, evidence_digest) VALUES ($1, $2, $3, $4, $5, $6)`, [plan.id, cp.id, runId, s.role, PEOPLE[s.role], digest]);
   }
+  // The documents the checkpoint requires, as `/golive cp2 report` records them.
+  for (const d of cp.documents) {
+    await pool.query(
+      `INSERT INTO reports (run_id, plan_id, checkpoint_id, document_id, title, kind, sha256, file_id, filename, generated_by, generated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())`,
+      [runId, plan.id, cp.id, d.id, d.title, d.generated ? 'generated' : 'template', randomBytes(32).toString('hex'), `F${d.id}`, `${d.id}.md`, DBA],
+    );
+  }
   for (const k of manualChecksForGate(cp)) {
     await pool.query(`INSERT INTO attestations (run_id, check_id, role, user_id) VALUES ($1, $2, 'dba', $3)`, [runId, k.checkId, DBA]);
   }

@@ -1,0 +1,347 @@
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../logger.js';
+import type { PlanRegistry } from '../plan-registry.js';
+import { allChecks } from '../plan/schema.js';
+import { stabilityWindowsOf } from '../stability/windows.js';
+import { withTimeout } from '../store/index.js';
+import { CHECK_DURATION_BUCKETS, readStateSnapshot, type StateSnapshot } from './state-snapshot.js';
+
+/**
+ * Series read from the state DB when Prometheus scrapes the web process's
+ * /metrics: golive's decisions, sign-offs, check durations, incidents and
+ * documents (every process writes them there, so counting them in one place
+ * counts each once), and the stability window's figures as gauges (workers
+ * take the samples; web exports them). Counters are totals over the state
+ * DB, so they survive restarts; a run re-decided after an attestation moves
+ * from one decision label to another.
+ *
+ * Only the web (or local) process registers these: a worker exporting them
+ * too would double every sum.
+ */
+
+type Labels = Record<string, string>;
+interface Sample {
+  labels: Labels;
+  value: number;
+  metricName?: string;
+}
+interface SnapshotMetricSpec {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  values(snapshot: StateSnapshot, ctx: ValueContext): Sample[];
+}
+interface ValueContext {
+  plans: PlanRegistry;
+  checkType(planId: string, checkpointId: string, checkId: string): string;
+  windowRange(windowId: string): { start: Date; end: Date; everyMs: number } | undefined;
+}
+
+export interface StateMetricsDeps {
+  pool: Pool;
+  plans: PlanRegistry;
+  clock: Clock;
+  logger: Logger;
+  /** Each scrape's DB work must end within this (default 2 s). */
+  timeoutMs?: number;
+  /** A snapshot is reused for this long, so the concurrent collectors of one scrape read the DB once (default 1 s). */
+  cacheMs?: number;
+}
+
+const W = (r: { planId: string; checkpointId: string; environment: string }): Labels => ({ plan: r.planId, checkpoint: r.checkpointId, environment: r.environment });
+
+export const STATE_METRICS: readonly SnapshotMetricSpec[] = [
+  {
+    name: 'golive_check_duration_seconds',
+    help: 'Time each check took, by plan, check type and status (from the stored check results)',
+    type: 'histogram',
+    values(s, ctx) {
+      const groups = new Map<string, { labels: Labels; count: number; sum: number; buckets: number[] }>();
+      for (const r of s.checkDurations) {
+        const labels = { plan: r.planId, type: ctx.checkType(r.planId, r.checkpointId, r.checkId), status: r.status };
+        const key = JSON.stringify(labels);
+        const g = groups.get(key) ?? { labels, count: 0, sum: 0, buckets: CHECK_DURATION_BUCKETS.map(() => 0) };
+        g.count += r.count;
+        g.sum += r.sumMs / 1000;
+        r.buckets.forEach((b, i) => (g.buckets[i]! += b));
+        groups.set(key, g);
+      }
+      return [...groups.values()].flatMap((g) => [
+        ...CHECK_DURATION_BUCKETS.map((le, i) => ({ metricName: 'golive_check_duration_seconds_bucket', labels: { ...g.labels, le: String(le) }, value: g.buckets[i]! })),
+        { metricName: 'golive_check_duration_seconds_bucket', labels: { ...g.labels, le: '+Inf' }, value: g.count },
+        { metricName: 'golive_check_duration_seconds_sum', labels: g.labels, value: g.sum },
+        { metricName: 'golive_check_duration_seconds_count', labels: g.labels, value: g.count },
+      ]);
+    },
+  },
+  {
+    name: 'golive_decisions_total',
+    help: 'Finished runs by plan, checkpoint and decision',
+    type: 'counter',
+    values: (s) => s.decisions.map((d) => ({ labels: { plan: d.planId, checkpoint: d.checkpointId, decision: d.decision }, value: d.count })),
+  },
+  {
+    name: 'golive_signoffs_total',
+    help: 'Sign-offs given, by plan, checkpoint and role (withdrawn ones included)',
+    type: 'counter',
+    values: (s) => s.signoffs.map((x) => ({ labels: { plan: x.planId, checkpoint: x.checkpointId, role: x.role }, value: x.count })),
+  },
+  {
+    name: 'golive_signoffs_withdrawn_total',
+    help: 'Sign-offs withdrawn, by plan, checkpoint and role',
+    type: 'counter',
+    values: (s) => s.signoffs.map((x) => ({ labels: { plan: x.planId, checkpoint: x.checkpointId, role: x.role }, value: x.withdrawn })),
+  },
+  {
+    name: 'golive_incidents_opened_total',
+    help: 'Incidents recorded, by plan and severity (running total)',
+    type: 'counter',
+    values: (s) => s.incidents.map((i) => ({ labels: { plan: i.planId, severity: i.severity }, value: i.count })),
+  },
+  {
+    name: 'golive_incidents_open',
+    help: 'Incidents not resolved yet, by plan and severity',
+    type: 'gauge',
+    values: (s) => s.incidents.map((i) => ({ labels: { plan: i.planId, severity: i.severity }, value: i.open })),
+  },
+  {
+    name: 'golive_report_documents',
+    help: 'Documents generated by /golive cpN report (one per run and document), by plan, checkpoint and kind',
+    type: 'gauge',
+    values: (s) => s.reports.map((r) => ({ labels: { plan: r.planId, checkpoint: r.checkpointId, kind: r.kind }, value: r.count })),
+  },
+  {
+    name: 'golive_stability_availability_percent',
+    help: 'Share of the stability window so far whose probe answered (missing samples count as down), by probe',
+    type: 'gauge',
+    values: (s, ctx) =>
+      s.probes.map((p) => {
+        const range = ctx.windowRange(p.windowId);
+        const start = range?.start ?? p.firstAt;
+        const until = Math.min(s.at.getTime(), range?.end.getTime() ?? Infinity) - (range ? p.everyMs : 0);
+        const owed = range ? Math.floor((until - start.getTime()) / p.everyMs) : Math.floor((p.lastAt.getTime() - start.getTime()) / p.everyMs) + 1;
+        const expected = Math.max(p.taken, owed, 1);
+        return { labels: { ...W(p), probe: p.kind }, value: round((p.up / expected) * 100) };
+      }),
+  },
+  {
+    name: 'golive_stability_error_rate_percent',
+    help: 'Probes taken in the stability window so far that failed, percent, by probe',
+    type: 'gauge',
+    values: (s) => s.probes.map((p) => ({ labels: { ...W(p), probe: p.kind }, value: p.taken ? round(((p.taken - p.up) / p.taken) * 100) : 0 })),
+  },
+  {
+    name: 'golive_stability_probe_up',
+    help: 'The newest probe of the stability window: 1 answered, 0 failed',
+    type: 'gauge',
+    values: (s) => s.probes.map((p) => ({ labels: { ...W(p), probe: p.kind }, value: p.lastOk ? 1 : 0 })),
+  },
+  {
+    name: 'golive_stability_probe_latency_ms',
+    help: 'Round trip of the newest probe of the stability window, milliseconds',
+    type: 'gauge',
+    values: (s) => s.probes.filter((p) => p.lastLatencyMs !== null).map((p) => ({ labels: { ...W(p), probe: p.kind }, value: p.lastLatencyMs! })),
+  },
+  {
+    name: 'golive_stability_query_latency_ms',
+    help: 'Latency of the plan’s named queries over the last hour of stability samples, by query and quantile (0.5, 0.95, 0.99)',
+    type: 'gauge',
+    values: (s) =>
+      s.queryLatency.flatMap((q) => [
+        { labels: { ...W(q), query: q.query, quantile: '0.5' }, value: round(q.p50) },
+        { labels: { ...W(q), query: q.query, quantile: '0.95' }, value: round(q.p95) },
+        { labels: { ...W(q), query: q.query, quantile: '0.99' }, value: round(q.p99) },
+      ]),
+  },
+  {
+    name: 'golive_stability_query_vs_baseline_percent',
+    help: 'The newest timing of each named query against its baseline run, percent (positive: slower than before the migration)',
+    type: 'gauge',
+    values: (s) =>
+      s.metricsSamples.flatMap((m) =>
+        Object.entries(record(m.figures.queries)).flatMap(([query, q]) => {
+          const v = record(q).vs_baseline_pct;
+          return typeof v === 'number' ? [{ labels: { ...W(m), query }, value: v }] : [];
+        }),
+      ),
+  },
+  {
+    name: 'golive_stability_pruning_percent',
+    help: 'Query plans of the last hour of samples that pruned partitions, percent',
+    type: 'gauge',
+    values: (s) => s.metricsSamples.filter((m) => m.explained > 0).map((m) => ({ labels: W(m), value: round((m.pruned / m.explained) * 100) })),
+  },
+  {
+    name: 'golive_stability_connections',
+    help: 'Server sessions in the newest sample, by state (total, active, idle_in_transaction, max)',
+    type: 'gauge',
+    values: (s) =>
+      s.metricsSamples.flatMap((m) =>
+        ['total', 'active', 'idle_in_transaction', 'max'].flatMap((state) => {
+          const v = record(m.figures.connections)[state];
+          return typeof v === 'number' ? [{ labels: { ...W(m), state }, value: v }] : [];
+        }),
+      ),
+  },
+  {
+    name: 'golive_stability_cache_hit_ratio_percent',
+    help: 'Buffer cache hits of the database in the newest sample, percent',
+    type: 'gauge',
+    values: (s) => numberSeries(s, (f) => record(f.database).cache_hit_pct),
+  },
+  {
+    name: 'golive_stability_transactions_per_second',
+    help: 'Commits and rollbacks per second between the two newest samples',
+    type: 'gauge',
+    values: (s) => numberSeries(s, (f) => record(f.database).tps),
+  },
+  {
+    name: 'golive_stability_lock_waiting_sessions',
+    help: 'Sessions waiting on a lock in the newest sample',
+    type: 'gauge',
+    values: (s) => numberSeries(s, (f) => record(f.locks).waiting),
+  },
+  {
+    name: 'golive_stability_lock_wait_seconds',
+    help: 'The longest lock wait in the newest sample, seconds',
+    type: 'gauge',
+    values: (s) => numberSeries(s, (f) => record(f.locks).longest_wait_s),
+  },
+  {
+    name: 'golive_stability_partition_scans',
+    help: 'Scans per partition since the statistics reset (pg_stat_user_tables), by scan kind (seq, idx)',
+    type: 'gauge',
+    values: (s) =>
+      s.metricsSamples.flatMap((m) =>
+        Object.entries(record(m.figures.partitions)).flatMap(([partition, p]) =>
+          (['seq', 'idx'] as const).flatMap((scan) => {
+            const v = record(p)[`${scan}_scan`];
+            return typeof v === 'number' ? [{ labels: { ...W(m), partition, scan }, value: v }] : [];
+          }),
+        ),
+      ),
+  },
+  {
+    name: 'golive_stability_index_scans',
+    help: 'Scans per index since the statistics reset (pg_stat_user_indexes), by partition and index',
+    type: 'gauge',
+    values: (s) =>
+      s.metricsSamples.flatMap((m) =>
+        Object.entries(record(m.figures.partitions)).flatMap(([partition, p]) =>
+          Object.entries(record(record(p).indexes)).flatMap(([index, v]) => (typeof v === 'number' ? [{ labels: { ...W(m), partition, index }, value: v }] : [])),
+        ),
+      ),
+  },
+  {
+    name: 'golive_stability_host_percent',
+    help: 'Host utilisation in the newest sample, by resource (cpu, memory, io, network)',
+    type: 'gauge',
+    values: (s) =>
+      s.metricsSamples.flatMap((m) =>
+        ['cpu', 'memory', 'io', 'network'].flatMap((resource) => {
+          const v = record(m.figures.host)[`${resource}_pct`];
+          return typeof v === 'number' ? [{ labels: { ...W(m), resource }, value: v }] : [];
+        }),
+      ),
+  },
+  {
+    name: 'golive_stability_sample_age_seconds',
+    help: 'Age of the newest stability sample, by kind (a stalled sampler shows here)',
+    type: 'gauge',
+    values: (s) => [
+      ...s.probes.map((p) => ({ labels: { ...W(p), kind: p.kind }, value: round((s.at.getTime() - p.lastAt.getTime()) / 1000) })),
+      ...s.metricsSamples.map((m) => ({ labels: { ...W(m), kind: 'metrics' }, value: round((s.at.getTime() - m.at.getTime()) / 1000) })),
+    ],
+  },
+];
+
+/** Names of every series registerStateMetrics adds (histograms: the base name). */
+export const STATE_METRIC_NAMES = [...STATE_METRICS.map((m) => m.name), 'golive_state_metrics_up'];
+
+/**
+ * Add the state-DB series to a process's registry (idempotent per registry).
+ * A scrape whose DB read fails or times out still answers: these series are
+ * empty and golive_state_metrics_up is 0.
+ */
+export function registerStateMetrics(registry: Registry, deps: StateMetricsDeps): void {
+  if (registry.getSingleMetric('golive_state_metrics_up')) return;
+  const timeoutMs = deps.timeoutMs ?? 2000;
+  const cacheMs = deps.cacheMs ?? 1000;
+  let cached: { at: number; promise: Promise<StateSnapshot | undefined> } | undefined;
+  const snapshot = (): Promise<StateSnapshot | undefined> => {
+    const now = Date.now();
+    if (cached && now - cached.at < cacheMs) return cached.promise;
+    const promise = withTimeout(readStateSnapshot(deps.pool, deps.clock.now(), { statementTimeoutMs: timeoutMs }), timeoutMs + 500, 'the state DB did not answer the metrics read').catch((err) => {
+      deps.logger.warn({ err }, 'metrics: state DB figures unavailable for this scrape');
+      return undefined;
+    });
+    cached = { at: now, promise };
+    return promise;
+  };
+  const ctx = valueContext(deps.plans);
+
+  for (const spec of STATE_METRICS) {
+    registry.registerMetric(
+      snapshotMetric(spec.name, spec.help, spec.type, async () => {
+        const s = await snapshot();
+        return s ? spec.values(s, ctx) : [];
+      }) as never,
+    );
+  }
+  registry.registerMetric(
+    snapshotMetric('golive_state_metrics_up', 'Whether this scrape could read golive’s figures from the state DB (1) or not (0)', 'gauge', async () => [{ labels: {}, value: (await snapshot()) ? 1 : 0 }]) as never,
+  );
+}
+
+/** The shape prom-client's Registry reads from a metric: name, help, type and get(). */
+function snapshotMetric(name: string, help: string, type: SnapshotMetricSpec['type'], read: () => Promise<Sample[]>) {
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum' as const,
+    async get() {
+      return { name, help, type, aggregator: 'sum' as const, values: await read() };
+    },
+    reset() {},
+  };
+}
+
+function valueContext(plans: PlanRegistry): ValueContext {
+  return {
+    plans,
+    checkType(planId, checkpointId, checkId) {
+      const cp = plans.get(planId)?.checkpoints.find((c) => c.id === checkpointId);
+      return (cp && allChecks(cp).find((k) => k.id === checkId)?.type) ?? 'unknown';
+    },
+    windowRange(windowId) {
+      for (const plan of plans.list()) {
+        if (!windowId.startsWith(`${plan.id}.`)) continue;
+        try {
+          const w = stabilityWindowsOf(plan, plans.momentContext(plan.id)).find((x) => x.id === windowId);
+          if (w) return { start: w.start, end: w.end, everyMs: w.probeEveryMs };
+        } catch {
+          return undefined;
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function numberSeries(s: StateSnapshot, pickValue: (figures: Record<string, unknown>) => unknown): Sample[] {
+  return s.metricsSamples.flatMap((m) => {
+    const v = pickValue(m.figures);
+    return typeof v === 'number' && Number.isFinite(v) ? [{ labels: W(m), value: v }] : [];
+  });
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
