@@ -64,7 +64,7 @@ await admin.end();
 
 const golive = await start('src/bin/web.ts', {
   DATABASE_URL: `${SERVER}/${STATE_DB}`, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api/',
-  PORT: String(GOLIVE_PORT), LOG_LEVEL: 'warn', GOLIVE_QUEUE_PREFIX: 'golive-bench-ack',
+  PORT: String(GOLIVE_PORT), LOG_LEVEL: 'info', GOLIVE_QUEUE_PREFIX: 'golive-bench-ack',
 }, /web listening/);
 const bare = await start('bench/bare-bolt.ts', { SIGNING_SECRET: SECRET, PORT: String(BARE_PORT) }, /bare bolt listening/);
 

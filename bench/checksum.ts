@@ -14,8 +14,8 @@ import { fmt, median } from './support.js';
  * One environment's content checksum (checksum_compare's digest: every
  * column of every row, geometries included) against the anchor, a serial
  * sequential-scan `SELECT count(*)` of the same table (parallel workers and
- * index-only scans off), on the 1,000,000-row demo table. Both run R times,
- * interleaved, after one warm-up each; the medians and their ratio are
+ * index-only scans off), on the 1,000,000-row demo table. Both run R times
+ * (default 7), interleaved, after one warm-up each; the medians and their ratio are
  * printed (issue 7 holds the checksum to at most 8x the anchor), and whether
  * the checksum's plan used parallel workers. The checksum is also timed
  * with parallel query off, for the serial figure.
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     prefix: { type: 'string', default: 'golive_bench' },
     server: { type: 'string', default: DEFAULT_SERVER_URL },
-    repeat: { type: 'string', default: '5' },
+    repeat: { type: 'string', default: '7' },
     alternatives: { type: 'boolean', default: false },
   },
 });

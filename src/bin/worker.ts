@@ -9,7 +9,7 @@ if (config.slack.mode === 'local') {
 }
 const workers = startWorkers(core, slack);
 // The worker's jobs and process figures, for Prometheus to scrape (GOLIVE_WORKER_METRICS_PORT; 0 = off).
-const metricsServer = await startMetricsServer({ registry: core.metrics.registry, port: config.workerMetricsPort ?? 0, logger });
+const metricsServer = config.workerMetricsPort ? await startMetricsServer({ registry: core.metrics.registry, port: config.workerMetricsPort, logger }) : undefined;
 logger.info({ prefix: config.queuePrefix }, 'worker started');
 onShutdown(logger, [
   ['workers', () => workers.close()],

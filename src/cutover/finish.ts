@@ -36,7 +36,6 @@ export async function finishCutover(run: CutoverRun, input: FinishInput): Promis
   const { deps, cp, cutover } = run;
   const now = deps.clock.now();
   const downtime = await measureDowntime(run, input.finalState);
-  await deps.store.cutovers.finish(cutover.id, { status: input.finalState, finalState: input.finalState, reason: input.reason, downtimeMs: downtime?.ms, now });
 
   let decisionLabel: string | undefined;
   let digest: string | undefined;
@@ -60,6 +59,9 @@ export async function finishCutover(run: CutoverRun, input: FinishInput): Promis
   } else {
     next = 'A rehearsal changes no decision: use these times to calibrate the plan’s step budgets.';
   }
+
+  // Closed after its cp3 run exists: whoever sees the cutover finished finds its record too.
+  await deps.store.cutovers.finish(cutover.id, { status: input.finalState, finalState: input.finalState, reason: input.reason, downtimeMs: downtime?.ms, now });
 
   const ok = input.finalState === 'completed';
   run.live.view.outcome = { ok, text: `${decisionLabel ? `${decisionLabel}: ` : ''}${input.reason}` };

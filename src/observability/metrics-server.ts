@@ -7,7 +7,8 @@ import type { Logger } from '../logger.js';
  * A worker's own Prometheus endpoint: GET /metrics with the process's
  * registry (jobs by outcome and duration, Node process figures). Workers
  * have no web server of their own otherwise; each one is a scrape target
- * (GOLIVE_WORKER_METRICS_PORT, 0 = off). Anything else answers 404.
+ * (GOLIVE_WORKER_METRICS_PORT; the entry point skips this when it is 0).
+ * Anything else answers 404.
  */
 
 export interface MetricsServer {
@@ -15,9 +16,8 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** undefined when port is 0 or the port is taken (logged: a second worker on the same host must not die of it). */
+/** Listens on `port` (0: any free one); undefined when the port is taken (logged: a second worker on the same host must not die of it). */
 export async function startMetricsServer(deps: { registry: Registry; port: number; host?: string; logger: Logger }): Promise<MetricsServer | undefined> {
-  if (deps.port === 0) return undefined;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' || path !== '/metrics') {

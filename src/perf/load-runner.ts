@@ -16,6 +16,11 @@ import { takeOverSession, type WireSession } from './wire-session.js';
  * role's CONNECTION LIMIT) counts an error for every attempt and tries again
  * after a pause, as an application would; a request that fails counts an
  * error, and a session that broke is replaced.
+ *
+ * Measured as pgbench -T measures: sessions open before the clock starts,
+ * the window is the duration, and a request still running when it ends is
+ * not counted. Plain SQL goes through the lean wire reader
+ * (wire-session.ts), so the generator's own CPU stays near pgbench's.
  */
 
 export interface LoadStatement {

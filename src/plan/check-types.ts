@@ -621,6 +621,46 @@ export const checkTypes = {
     refs: (p) => ({ checks: [{ checkpoint: String(p.checkpoint), checks: p.checks as string[] }] }),
   }),
 
+  disk_headroom: def({
+    description:
+      "Before DDL that copies a table: free space on the database's data directory (statfs on the worker host, or a path) against the table's total size (heap, indexes, TOAST) times a factor for the copy plus its WAL.",
+    reads: 'host',
+    params: z
+      .strictObject({
+        table: tableNameSchema,
+        /** The copy and the WAL it writes: 2 by default; more for indexes built beside it. */
+        factor: z.number().positive().default(2),
+        location: z.enum(['data_directory', 'path']).default('data_directory'),
+        path: z.string().min(1).optional(),
+        timeout,
+      })
+      .refine((p) => p.location !== 'path' || p.path !== undefined, { error: 'location path needs path', path: ['path'] }),
+    metrics: { free_bytes: 'bytes', needed_bytes: 'bytes', table_bytes: 'bytes', headroom_bytes: 'bytes', ratio: 'number' },
+    primary: 'headroom_bytes',
+    needsExpect: false,
+  }),
+
+  schema_drift: def({
+    description:
+      'Schema drift between the environment and a reference (production against staging): tables, columns (type, nullability, default), indexes and constraints compared by definition, names left out; `map` pairs a table with its counterpart there (the migrated staging keeps the original as _legacy), `ignore` leaves tables out.',
+    reads: 'database',
+    params: z.strictObject({
+      against: z.strictObject({ environment: idSchema }),
+      schemas: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).min(1).default(['public']),
+      /** Compare only these tables (default: every table of the schemas). */
+      tables: z.array(tableNameSchema).optional(),
+      /** Qualified names to leave out; * matches any characters (public.opt1_*). */
+      ignore: z.array(z.string().min(1)).default([]),
+      /** This environment's table → the reference's table with the same shape. */
+      map: z.record(tableNameSchema, tableNameSchema).default({}),
+      timeout,
+    }),
+    metrics: { drifts: 'count', tables: 'count' },
+    primary: 'drifts',
+    needsExpect: false,
+    refs: (p) => ({ environments: envOf(p.against) }),
+  }),
+
   manual: def({
     description: 'A person holding the named role attests it with a button; pending until then.',
     reads: 'person',

@@ -25,7 +25,7 @@ export function num(value: unknown, digits = 2): string {
 }
 
 export function ms(value: unknown): string {
-  return typeof value === 'number' && Number.isFinite(value) ? `${num(value, value >= 100 ? 0 : 2)} ms` : '—';
+  return typeof value === 'number' && Number.isFinite(value) ? `${num(value, 2)} ms` : '—';
 }
 
 export function pct(value: unknown, signed = false): string {

@@ -159,12 +159,16 @@ async function leafPartitions(client: pg.ClientBase, table: string): Promise<str
 
 async function partitionUsage(client: pg.ClientBase, table: string): Promise<NonNullable<MetricsFigures['partitions']>> {
   const { rows } = await client.query<{ partition: string; seq_scan: string | null; idx_scan: string | null; index: string | null; index_scans: string | null }>(
-    `SELECT c.relname AS partition, s.seq_scan, s.idx_scan, i.indexrelname AS index, i.idx_scan AS index_scans
-       FROM pg_partition_tree(to_regclass($1)) t
+    // Leaf partitions; a table that is not partitioned (before the migration) stands for itself.
+    `WITH leaves AS (
+       SELECT relid FROM pg_partition_tree(to_regclass($1)) WHERE isleaf
+       UNION ALL
+       SELECT to_regclass($1) WHERE to_regclass($1) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_partition_tree(to_regclass($1))))
+     SELECT c.relname AS partition, s.seq_scan, s.idx_scan, i.indexrelname AS index, i.idx_scan AS index_scans
+       FROM leaves t
        JOIN pg_class c ON c.oid = t.relid
        LEFT JOIN pg_stat_user_tables s ON s.relid = t.relid
        LEFT JOIN pg_stat_user_indexes i ON i.relid = t.relid
-      WHERE to_regclass($1) IS NOT NULL AND t.isleaf
       ORDER BY 1, 4`,
     [table],
   );

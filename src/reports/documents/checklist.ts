@@ -1,7 +1,7 @@
 import type { Check } from '../../plan/schema.js';
 import { isRecord, pick } from '../markdown.js';
 import type { DocumentBuilder, ReportFacts } from '../types.js';
-import { checksOfType, footer, header, person, resultOf, signoffSection, when } from './common.js';
+import { checksOfType, footer, header, person, resultOf, signoffSection, statusOf, when } from './common.js';
 
 /**
  * Application Validation Checklist: one box per application feature the plan
@@ -38,6 +38,5 @@ function featureChecks(facts: ReportFacts): Check[] {
 }
 
 function isPassed(facts: ReportFacts, k: Check): boolean {
-  if (resultOf(facts, k.id)?.status === 'pass') return true;
-  return facts.attestations.some((a) => a.checkId === k.id && a.outcome === 'pass');
+  return statusOf(facts, k.id) === 'pass';
 }

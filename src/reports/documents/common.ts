@@ -1,6 +1,6 @@
 import { formatLocal } from '../../plan/time.js';
 import type { Check, Criterion } from '../../plan/schema.js';
-import type { CheckResultRecord } from '../../store/runs.js';
+import type { CheckResultRecord, ResultStatus } from '../../store/runs.js';
 import { cell, expectationText, statusLabel, table } from '../markdown.js';
 import type { ReportFacts } from '../types.js';
 
@@ -48,6 +48,13 @@ export function resultOf(facts: ReportFacts, checkId: string): CheckResultRecord
   return facts.results.get(checkId);
 }
 
+/** A check's status on the run: a manual check's attestation stands for its pending result. */
+export function statusOf(facts: ReportFacts, checkId: string): ResultStatus | undefined {
+  const attested = facts.attestations.find((a) => a.checkId === checkId);
+  if (attested) return attested.outcome;
+  return resultOf(facts, checkId)?.status;
+}
+
 /** One row per check of the criteria: status, rule, observed, message. */
 export function checksTable(facts: ReportFacts, checks: readonly Check[]): string {
   return table(
@@ -55,14 +62,14 @@ export function checksTable(facts: ReportFacts, checks: readonly Check[]): strin
     checks.map((k) => {
       const r = resultOf(facts, k.id);
       const attested = facts.attestations.find((a) => a.checkId === k.id);
-      const message = r?.message ?? (attested ? `attested ${attested.outcome} by ${person(facts, attested.userId)} (${attested.role})${attested.note ? `: ${attested.note}` : ''}` : undefined);
-      return [k.title, statusLabel(r?.status), expectationText(k), message];
+      const message = attested ? `attested ${attested.outcome} by ${person(facts, attested.userId)} (${attested.role})${attested.note ? `: ${attested.note}` : ''}` : r?.message;
+      return [k.title, statusLabel(statusOf(facts, k.id)), expectationText(k), message];
     }),
   );
 }
 
 export function criterionStatus(facts: ReportFacts, criterion: Criterion): string {
-  const statuses = criterion.checks.filter((k) => !k.optional).map((k) => resultOf(facts, k.id)?.status);
+  const statuses = criterion.checks.filter((k) => !k.optional).map((k) => statusOf(facts, k.id));
   const passed = statuses.filter((s) => s === 'pass').length;
   const bad = statuses.filter((s) => s === 'fail' || s === 'error').length;
   const verdict = bad > 0 ? '❌' : passed === statuses.length ? '✅' : '⏳';

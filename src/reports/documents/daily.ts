@@ -37,7 +37,7 @@ export const dailyReport: DocumentBuilder = (facts, doc) => {
 
   out.push(`## ${title('performance_vs_baseline', 'Performance comparison (vs baseline)')}`, '');
   const queries = Object.entries(m?.queries ?? {});
-  out.push(table(['Query', 'Baseline median', 'Median in period', 'P99 in period', 'vs baseline', 'First → last quarter'], queries.map(([id, q]) => [`${id} ${s.queryTitles[id] ?? ''}`.trim(), ms(s.baselines[id]), ms(q.medianMs), ms(q.p99Ms), pct(q.vsBaselinePct, true), `${ms(q.firstQuarterMs)} → ${ms(q.lastQuarterMs)}`])), '');
+  out.push(table(['Query', 'Baseline median', 'Median in period', 'P99 in period', 'vs baseline', 'First → last quarter'], queries.map(([id, q]) => [s.queryTitles[id]?.startsWith(id) ? s.queryTitles[id] : `${id} ${s.queryTitles[id] ?? ''}`.trim(), ms(s.baselines[id]), ms(q.medianMs), ms(q.p99Ms), pct(q.vsBaselinePct, true), `${ms(q.firstQuarterMs)} → ${ms(q.lastQuarterMs)}`])), '');
   if (queries.length) {
     const svg = groupedBarChartSvg({
       title: `Query latency: baseline and monitoring period (${s.environment})`,

@@ -1,6 +1,6 @@
 import { bullets, duration, ms, table } from '../markdown.js';
 import type { DocumentBuilder, ReportFacts } from '../types.js';
-import { criteriaSection, footer, header, person, signoffSection, when } from './common.js';
+import { criteriaSection, footer, header, person, signoffSection, statusOf, when } from './common.js';
 import { executionSection } from './rollback.js';
 
 /**
@@ -20,7 +20,7 @@ export const deploymentReport: DocumentBuilder = (facts, doc) => {
   out.push(table(['Phase', 'Seed', 'golive command', 'Recorded'], phases.map((p) => [p.title, p.source, p.command ? `/golive ${p.command}` : '—', phaseState(facts, p.command, p.criteria, environment)])), '');
 
   for (const p of phases) {
-    out.push(`## ${p.id.toUpperCase()}: ${p.title}`, '');
+    out.push(`## ${p.source}`, '');
     const command = p.command ?? '';
     if (/^baseline capture/.test(command)) out.push(baselineSection(facts, command.split(/\s+/)[2] ?? environment), '');
     if (/ migrate$/.test(command)) out.push(migrationSection(facts, environment, /backup/i.test(p.title)), '');
@@ -55,7 +55,7 @@ function phaseState(facts: ReportFacts, command: string | undefined, criteria: r
     return last ? `${runs.length} execution(s), last ${last.status} ${when(facts, last.finishedAt ?? last.startedAt)}` : 'no migration recorded';
   }
   const checks = facts.checkpoint.criteria.filter((c) => criteria.includes(c.id)).flatMap((c) => c.checks);
-  const passed = checks.filter((k) => facts.results.get(k.id)?.status === 'pass').length;
+  const passed = checks.filter((k) => statusOf(facts, k.id) === 'pass').length;
   return checks.length ? `${passed}/${checks.length} checks pass` : '—';
 }
 

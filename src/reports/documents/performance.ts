@@ -67,7 +67,7 @@ export const performanceComparison: DocumentBuilder = (facts, doc) => {
   out.push(
     table(
       ['Query', 'Before (baseline median)', 'After (this run)', 'Change', 'Rule', 'Status'],
-      rows.map((q) => [`${q.query} ${q.title}`, ms(q.beforeMs), ms(q.afterMs), q.improvementPct === null ? '—' : `${num(q.improvementPct)} % faster`, q.rule, q.status]),
+      rows.map((q) => [label(q), ms(q.beforeMs), ms(q.afterMs), q.improvementPct === null ? '—' : `${num(q.improvementPct)} % faster`, q.rule, q.status]),
     ),
     '',
   );
@@ -100,7 +100,7 @@ export const performanceComparison: DocumentBuilder = (facts, doc) => {
       rows.map((q) => {
         const f = facts.plan.queries[q.query]?.figures ?? {};
         const shadowPct = f.shadow_ms !== undefined && f.baseline_ms ? `${num(((f.shadow_ms - f.baseline_ms) / f.baseline_ms) * 100, 1)} %` : undefined;
-        return [`${q.query} ${q.title}`, ms(f.baseline_ms), ms(f.target_ms), ms(f.shadow_ms), shadowPct, q.improvementPct === null ? '—' : `${num(-q.improvementPct, 1)} % vs its own baseline`, q.seedLines.map((l) => `“${l}”`).join(' · ')];
+        return [label(q), ms(f.baseline_ms), ms(f.target_ms), ms(f.shadow_ms), shadowPct, q.improvementPct === null ? '—' : `${num(-q.improvementPct, 1)} % vs its own baseline`, q.seedLines.map((l) => `“${l}”`).join(' · ')];
       }),
     ),
     '',
@@ -145,6 +145,11 @@ function chartOf(facts: ReportFacts, rows: QueryComparison[], environment: strin
     bytes: renderPng(svg),
     altText: rows.map((q) => `${q.query}: before ${ms(q.beforeMs)}, after ${ms(q.afterMs)}`).join('; '),
   };
+}
+
+/** "Q1 ST_Contains": the query's title, prefixed with its id unless the title starts with it. */
+function label(q: QueryComparison): string {
+  return q.title.startsWith(q.query) ? q.title : `${q.query} ${q.title}`;
 }
 
 function numberOr(value: unknown): number | null {

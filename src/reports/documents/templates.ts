@@ -1,7 +1,10 @@
 import { allChecks, type Checkpoint, type PlanDocument } from '../../plan/schema.js';
 import { bullets, isRecord, pick, statusLabel, table } from '../markdown.js';
 import type { BuiltDocument, DocumentBuilder, ReportFacts } from '../types.js';
-import { checksOfType, firstResultWithEvidence, footer, header, person, personMustAddSection, roleTitle, signoffSection, when } from './common.js';
+import { checksOfType, firstResultWithEvidence, footer, header, person, personMustAddSection, roleTitle, signoffSection, statusOf, when } from './common.js';
+
+/** A cell a person fills in. */
+const TO_ADD = '_to add_';
 
 /**
  * Documents that need a person's judgement (the plan marks them
@@ -19,9 +22,8 @@ function template(facts: ReportFacts, doc: PlanDocument, body: string[], mustAdd
 /** Checks that did not pass on this run, with golive's reason. */
 function findings(facts: ReportFacts): string {
   const rows = allChecks(facts.checkpoint)
-    .map((k) => ({ k, r: facts.results.get(k.id) }))
-    .filter(({ r }) => r && r.status !== 'pass')
-    .map(({ k, r }) => [k.title, statusLabel(r!.status), r!.message]);
+    .filter((k) => facts.results.has(k.id) && statusOf(facts, k.id) !== 'pass')
+    .map((k) => [k.title, statusLabel(statusOf(facts, k.id)), facts.results.get(k.id)?.message]);
   return table(['Check', 'Status', 'What golive found'], rows);
 }
 
@@ -64,8 +66,8 @@ export const riskAssessment: DocumentBuilder = (facts, doc) => {
     table(
       ['Risk', 'Source', 'Likelihood', 'Impact', 'Owner', 'Mitigation / contingency'],
       [
-        ...allChecks(cp).filter((k) => facts.results.get(k.id) && facts.results.get(k.id)!.status !== 'pass').map((k) => [k.title, 'finding of this run', '', '', '', '']),
-        ...cp.triggers.map((t) => [t.title, 'fail trigger', '', '', '', '']),
+        ...allChecks(cp).filter((k) => facts.results.has(k.id) && statusOf(facts, k.id) !== 'pass').map((k) => [k.title, 'finding of this run', TO_ADD, TO_ADD, TO_ADD, TO_ADD]),
+        ...cp.triggers.map((t) => [t.title, 'fail trigger', TO_ADD, TO_ADD, TO_ADD, TO_ADD]),
       ],
     ),
     '',
@@ -94,7 +96,7 @@ export const contingencyPlanReview: DocumentBuilder = (facts, doc) => {
       ['Procedure', 'Tested by', 'Result'],
       [
         ['Rollback file', `rollback drill on ${facts.run.environment ?? facts.checkpoint.environment}`, drill ? `${statusLabel(drill.status)}: ${drill.message ?? ''}` : 'not run on this run'],
-        ['Backup and restore listing', backups.length ? backups.map((b) => b.title).join(', ') : 'no backup check in this checkpoint', backups.map((b) => statusLabel(facts.results.get(b.id)?.status)).join(', ') || '—'],
+        ['Backup and restore listing', backups.length ? backups.map((b) => b.title).join(', ') : 'no backup check in this checkpoint', backups.map((b) => statusLabel(statusOf(facts, b.id))).join(', ') || '—'],
         ['Cutover rehearsal', `${rehearsals.length} rehearsal(s) recorded`, rehearsals.map((r) => `#${r.id} ${r.finalState ?? r.status} ${when(facts, r.finishedAt)}`).join('; ') || 'none recorded'],
       ],
     ),
@@ -153,7 +155,7 @@ export const changeManagementApproval: DocumentBuilder = (facts, doc) => {
     bullets([
       `Run #${facts.run.number} decided **${facts.evidence.label}** (evidence digest \`${facts.run.evidenceDigest ?? 'none'}\`)`,
       ...cp.criteria.map((c) => {
-        const statuses = c.checks.map((k) => facts.results.get(k.id)?.status);
+        const statuses = c.checks.map((k) => statusOf(facts, k.id));
         return `${c.title}: ${statuses.filter((s) => s === 'pass').length}/${statuses.length} checks pass`;
       }),
     ]),
@@ -171,7 +173,7 @@ export const changeManagementApproval: DocumentBuilder = (facts, doc) => {
 
 /** A document the plan names that golive has no dedicated builder for: the run's results, and (if not generated) a template. */
 export function genericDocument(facts: ReportFacts, doc: PlanDocument): ReturnType<DocumentBuilder> {
-  const results = [...facts.checkpoint.criteria].map((c) => `- ${c.title}: ${c.checks.filter((k) => facts.results.get(k.id)?.status === 'pass').length}/${c.checks.length} checks pass`);
+  const results = [...facts.checkpoint.criteria].map((c) => `- ${c.title}: ${c.checks.filter((k) => statusOf(facts, k.id) === 'pass').length}/${c.checks.length} checks pass`);
   if (!doc.generated) {
     return template(facts, doc, ['## The run it is based on', '', ...results, ''], [`The content of “${doc.title}”`, `Approval by ${roleTitle(facts, doc.role)}`]);
   }

@@ -132,7 +132,6 @@ describe('cp3 cutover: a full cutover that succeeds', () => {
     // The sign-off card works on it unchanged.
     const ack = ackText(await h.command('cp3 signoff', PEOPLE.pm!));
     expect(ack).toMatch(/Posted the sign-off card/);
-    if (process.env.DUMP) for (const m of h.fake.messages()) console.log('-----\n' + m.text + '\n' + JSON.stringify(m.blocks, null, 0).slice(0, 6000));
     const status = ackText(await h.command('cp3 status', DBA));
     expect(status).not.toMatch(/INCOMPLETE/);
   });
