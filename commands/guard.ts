@@ -5,7 +5,7 @@ import type { PlanRegistry } from '../src/plan-registry.js';
 import type { Command } from '../src/plan/schema.js';
 import { requirePermission, type PermissionDeps } from '../src/require-permission.js';
 import { withTimeout } from '../src/store/index.js';
-import type { ParsedCommand } from './parse.js';
+import { isReadOnly, type ParsedCommand } from './parse.js';
 import type { Router } from './router.js';
 import { ephemeral } from './types.js';
 
@@ -26,28 +26,29 @@ export function guardRouter(router: Router, deps: PermissionDeps & { plans: Plan
       const command = parsed.ok ? parsed.command : undefined;
       const planId = command && 'planId' in command ? command.planId : undefined;
       const checkpointId = command && 'checkpointId' in command ? command.checkpointId : undefined;
-      try {
-        await withTimeout(
-          deps.store.audit.append({
-            actor: request.userId,
-            action: AUDIT.command,
-            planId,
-            checkpointId,
-            details: {
-              text: request.text.trim().slice(0, 300),
-              verb: command ? (command.verb === 'checkpoint' ? `${command.checkpointId} ${command.action}` : command.verb) : 'unparsed',
-              channel: request.channelId,
-            },
-          }),
-          700,
-          'state DB did not answer',
-        );
-      } catch (err) {
+      const audit = withTimeout(
+        deps.store.audit.append({
+          actor: request.userId,
+          action: AUDIT.command,
+          planId,
+          checkpointId,
+          details: {
+            text: request.text.trim().slice(0, 300),
+            verb: command ? (command.verb === 'checkpoint' ? `${command.checkpointId} ${command.action}` : command.verb) : 'unparsed',
+            channel: request.channelId,
+          },
+        }),
+        700,
+        'state DB did not answer',
+      ).catch((err) => {
         // A command must not fail because the audit could not be written (help
         // still works with the state DB down); handlers that change state need
         // the DB anyway and will say so.
         request.logger.warn({ err }, 'could not audit a command');
-      }
+      });
+      // A command that changes things is on record before it runs; a read-only
+      // one is recorded alongside its answer, off Slack's 3-second path.
+      if (!command || !isReadOnly(command)) await audit;
 
       const needed = command ? permissionOf(command) : undefined;
       const plan = planId ? deps.plans.get(planId) : undefined;

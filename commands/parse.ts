@@ -141,3 +141,12 @@ function truncate(word: string): string {
   const clean = word.replace(/[<>`*_~]/g, '');
   return clean.length > 30 ? `${clean.slice(0, 30)}…` : clean;
 }
+
+/**
+ * Commands that only read state. A duplicate delivery of one is harmless, so
+ * the web process answers them without the round trips that make the others
+ * idempotent.
+ */
+export function isReadOnly(command: ParsedCommand): boolean {
+  return command.verb === 'help' || command.verb === 'status' || command.verb === 'audit' || (command.verb === 'checkpoint' && command.action === 'status');
+}

@@ -42,7 +42,7 @@ export async function createCore(options: {
   // Plans and roles first: a bad file stops the process before anything connects.
   const plans = await loadPlanRegistry({ planFiles: config.planFiles, rolesFile: config.rolesFile, environments: config.environments });
   await migrateStateDb(config.databaseUrl, logger);
-  const pool = createPool(config.databaseUrl, { applicationName: 'golive' });
+  const pool = createPool(config.databaseUrl, { applicationName: 'golive', max: 20 });
   const store = createStore(pool);
   await plans.register(store, clock.now());
   await pinAutoManifests(plans, store.pins, logger);

@@ -3,6 +3,7 @@ import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Router } from '../../commands/router.js';
 import { ephemeral, type CommandReply } from '../../commands/types.js';
+import { isReadOnly } from '../../commands/parse.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -95,8 +96,11 @@ export function createWebApp(deps: WebDeps): WebApp {
     const started = performance.now();
     const log = logger.child({ trigger: command.trigger_id, user: command.user_id, channel: command.channel_id, retry: context.retryNum });
 
-    // At-least-once delivery: a retry (same trigger_id) does nothing the second time.
-    const fresh = await claim(deps.store, `command-${command.trigger_id}`, command.user_id, log);
+    // At-least-once delivery: a retry (same trigger_id) does nothing the second
+    // time. Read-only commands may simply answer twice.
+    const parsed = deps.router.parse(command.text ?? '');
+    const readOnly = parsed.ok && isReadOnly(parsed.command);
+    const fresh = readOnly || (await claim(deps.store, `command-${command.trigger_id}`, command.user_id, log));
     if (!fresh) {
       await ack();
       metrics.commands.inc({ command: 'duplicate', outcome: 'ignored' });

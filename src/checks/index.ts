@@ -16,6 +16,8 @@ import { partitionPruningCheck } from './partition-pruning.js';
 import { queryPerformanceCheck } from './query-performance.js';
 import { rollbackDrillCheck } from './rollback-drill.js';
 import { integrityChecks } from './integrity.js';
+import { diskHeadroomCheck } from './disk-headroom.js';
+import { schemaDriftCheck } from './schema-drift.js';
 import { stabilityCheck } from './stability.js';
 import { incidentsCheck } from './incidents.js';
 import type { CheckImplementation } from './types.js';
@@ -40,6 +42,8 @@ const implementations: CheckImplementation<any>[] = [
   hostResourcesCheck,
   queryPerformanceCheck, loadTestCheck, rollbackDrillCheck, partitionPruningCheck,
   ...integrityChecks,
+  diskHeadroomCheck,
+  schemaDriftCheck,
   stabilityCheck,
   incidentsCheck,
 ];

@@ -27,7 +27,7 @@ export interface IncidentFilter {
   severities?: string[] | undefined;
   /** Opened at or after. */
   since?: Date | undefined;
-  /** Opened before. */
+  /** Opened at or before. */
   until?: Date | undefined;
   openOnly?: boolean | undefined;
 }
@@ -81,7 +81,7 @@ export function createIncidentStore(pool: Pool) {
           WHERE plan_id = $1
             AND ($2::text[] IS NULL OR severity = ANY($2::text[]))
             AND ($3::timestamptz IS NULL OR opened_at >= $3)
-            AND ($4::timestamptz IS NULL OR opened_at < $4)
+            AND ($4::timestamptz IS NULL OR opened_at <= $4)
             AND (NOT $5 OR resolved_at IS NULL)
           ORDER BY opened_at, id`,
         [filter.planId, filter.severities ?? null, filter.since ?? null, filter.until ?? null, filter.openOnly === true],

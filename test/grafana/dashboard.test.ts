@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
+import { DEMO_ENVIRONMENT_DEFAULTS } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { parsePromText, seriesNamesOf } from '../../src/observability/prom-text.js';
@@ -57,7 +58,7 @@ describe('grafana/golive-dashboard.json', () => {
   beforeAll(async () => {
     stateDb = await createTestStateDb('grafana');
     const metrics = createMetrics({ process: 'web', defaultMetrics: false });
-    const plans = await loadPlanRegistry({ planFiles: ['plans/demo.yaml'], rolesFile: 'roles.example.yaml', environments: {} });
+    const plans = await loadPlanRegistry({ planFiles: ['plans/demo.yaml'], rolesFile: 'roles.example.yaml', environments: DEMO_ENVIRONMENT_DEFAULTS });
     registerStateMetrics(metrics.registry, { pool: stateDb.pool, plans, clock: systemClock, logger: silentLogger() });
     const families = parsePromText(await metrics.registry.metrics());
     exported = new Set([...families.values()].flatMap((f) => seriesNamesOf(f)));

@@ -10,6 +10,7 @@ import type { RunRecord } from '../../../src/store/runs.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import { SERVER_URL } from '../../support/constants.js';
 import { DBA, seedCp2Run } from '../reports/support.js';
+import { seedStabilityWindow, WINDOW } from './support.js';
 
 /**
  * GET /metrics of the real web process: well-formed Prometheus text with
@@ -38,24 +39,7 @@ describe('/metrics', () => {
     await store.incidents.open({ planId: 'demo', severity: 'SEV3', text: 'slower map tiles', openedBy: DBA, requestKey: 'metrics-test-2', levels: 1, roles: ['dba'], now: new Date() });
     await store.incidents.resolve({ planId: 'demo', id: first.incident.id, userId: DBA, now: new Date() });
 
-    // Ten database probes over the last 100 s (one failed), and two metrics samples.
-    const now = Date.now();
-    const windowId = 'demo.cp4.production';
-    for (let i = 0; i < 10; i++) {
-      await store.samples.record({ windowId, planId: 'demo', checkpointId: 'cp4', environment: 'production', kind: 'database', slot: 1000 + i, everyMs: 10_000, at: new Date(now - (10 - i) * 10_000), ok: i !== 3, latencyMs: 2 + i, error: i === 3 ? 'timeout' : null });
-    }
-    const figures = (q1: number) => ({
-      queries: { Q1: { ms: q1, vs_baseline_pct: -20.5 }, Q2: { ms: 30 }, Q3: { error: 'boom' } },
-      pruning: { queries: 3, pruned: 2, pct: 66.67, partitions: 4 },
-      database: { cache_hit_pct: 99.25, tps: 12.5 },
-      connections: { total: 12, active: 3, idle_in_transaction: 0, max: 300, used_pct: 4 },
-      locks: { waiting: 1, longest_wait_s: 2.5 },
-      partitions: { p2026_01: { seq_scan: 5, idx_scan: 40, indexes: { p2026_01_geom_idx: 30, p2026_01_created_brin: 10 } } },
-      host: { cpu_pct: 41.5, memory_pct: 63 },
-      errors: {},
-    });
-    await store.samples.record({ windowId, planId: 'demo', checkpointId: 'cp4', environment: 'production', kind: 'metrics', slot: 1, everyMs: 30_000, at: new Date(now - 60_000), figures: figures(10) });
-    await store.samples.record({ windowId, planId: 'demo', checkpointId: 'cp4', environment: 'production', kind: 'metrics', slot: 2, everyMs: 30_000, at: new Date(now - 30_000), figures: figures(20) });
+    await seedStabilityWindow(store);
 
     await h.command('ping', DBA);
     // The ping job counted by the worker (same process, same registry, in this harness).
@@ -97,7 +81,7 @@ describe('/metrics', () => {
   });
 
   it('exports the stability window’s sampled figures as gauges', () => {
-    const w = { plan: 'demo', checkpoint: 'cp4', environment: 'production' };
+    const w = { ...WINDOW };
     expect(one('golive_stability_availability_percent', { ...w, probe: 'database' })).toBe(90);
     expect(one('golive_stability_error_rate_percent', { ...w, probe: 'database' })).toBe(10);
     expect(one('golive_stability_probe_up', { ...w, probe: 'database' })).toBe(1);
