@@ -36,6 +36,8 @@ export interface BriefingFacts {
   baselines: Record<string, number>;
   queryTitles: Record<string, string>;
   openIncidents: IncidentRecord[];
+  /** Severity names of the critical class (SEV1, SEV2): they hold cp4's acceptance while open. */
+  criticalSeverities: string[];
   incidentsInPeriod: IncidentRecord[];
   openAlerts: AlertRecord[];
   alertsInPeriod: number;
@@ -74,6 +76,7 @@ export async function gatherBriefingFacts(deps: FactDeps, input: { planId: strin
     baselines: {},
     queryTitles: Object.fromEntries(Object.entries(plan.queries).map(([id, q]) => [id, q.title])),
     openIncidents: [],
+    criticalSeverities: plan.incidents.severities.filter((s) => s.class === 'critical').map((s) => s.name),
     incidentsInPeriod: [],
     openAlerts: [],
     alertsInPeriod: 0,

@@ -55,9 +55,20 @@ export function nextBriefingFire(schedule: Pick<ScheduleInput, 'pattern' | 'tz' 
   return new Date(next);
 }
 
-/** The listed day a tick at `fireAt` stands for, if any. */
+/**
+ * The listed day a tick at `fireAt` stands for, if any. A cron fires on the
+ * whole second at or before the listed time (the demo's start has
+ * milliseconds), so of the days within tolerance the one just at or after
+ * the tick wins: days a second apart each get their own tick.
+ */
 export function dueDay(plan: Plan, moments: MomentContext, checkpointId: string, fireAt: Date): BriefingDay | undefined {
-  return briefingDaysOf(plan, moments).find((d) => d.checkpointId === checkpointId && Math.abs(d.at.getTime() - fireAt.getTime()) <= DUE_TOLERANCE_MS);
+  const rank = (d: BriefingDay) => {
+    const ahead = d.at.getTime() - fireAt.getTime();
+    return ahead >= 0 && ahead < 1_000 ? ahead : 1_000 + Math.abs(ahead);
+  };
+  return briefingDaysOf(plan, moments)
+    .filter((d) => d.checkpointId === checkpointId && Math.abs(d.at.getTime() - fireAt.getTime()) <= DUE_TOLERANCE_MS)
+    .sort((a, b) => rank(a) - rank(b))[0];
 }
 
 function pad(n: number): string {

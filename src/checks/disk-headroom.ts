@@ -20,7 +20,9 @@ export const diskHeadroomCheck = defineCheck({
     try {
       const found = await withReadOnlySession(ctx.targetUrl, { statementTimeoutMs: ctx.timeoutMs, signal: ctx.signal }, async (c) => {
         const { rows } = await c.query<{ bytes: string | null; dir: string }>(
-          `SELECT (SELECT sum(pg_total_relation_size(relid))::text FROM pg_partition_tree(to_regclass($1))) AS bytes, current_setting('data_directory') AS dir`,
+          // pg_partition_tree lists a partitioned table's whole tree and nothing for a plain table.
+          `SELECT CASE WHEN to_regclass($1) IS NOT NULL THEN coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(to_regclass($1))), pg_total_relation_size(to_regclass($1)))::text END AS bytes,
+                  current_setting('data_directory') AS dir`,
           [params.table],
         );
         return rows[0]!;

@@ -45,7 +45,7 @@ export async function requestCutover(
   if (input.kind === 'cutover') {
     const ready = await cutoverReadiness(deps, plan, checkpoint);
     if (!ready.ok) {
-      await deps.store.audit.append({ actor: input.userId, action: 'cutover.refused', planId: plan.id, checkpointId: checkpoint.id, details: { problems: ready.problems } });
+      await deps.store.audit.append({ actor: input.userId, action: AUDIT.cutoverRefused, planId: plan.id, checkpointId: checkpoint.id, details: { problems: ready.problems } });
       return { ok: false, text: `Not started: ${ready.problems.join('; ')}.` };
     }
     reasons = ready.reasons;
@@ -71,7 +71,7 @@ export async function requestCutover(
     if (err instanceof CutoverActiveError) return { ok: false, text: activeMessage(plan, err.active) };
     throw err;
   }
-  await deps.store.audit.append({ actor: input.userId, action: 'cutover.requested', planId: plan.id, checkpointId: checkpoint.id, details: { cutover: cutover.id, kind: input.kind, environment } });
+  await deps.store.audit.append({ actor: input.userId, action: AUDIT.cutoverRequested, planId: plan.id, checkpointId: checkpoint.id, details: { cutover: cutover.id, kind: input.kind, environment } });
   await postConfirmCard(deps, cutover, reasons, 'awaiting');
   return { ok: true, text: `Posted the confirmation card for ${titleOf(cp, cutover)}: a ${plan.roles[CONFIRM_ROLE]?.title ?? 'DBA'} confirms it with its button.` };
 }
@@ -152,7 +152,7 @@ export async function cancelCutover(deps: CutoverDeps, input: { cutoverId: numbe
   if (refused) return { ok: false, text: refused };
   const cancelled = await deps.store.cutovers.cancel(cutover.id, `cancelled by <@${input.userId}>`, deps.clock.now());
   if (!cancelled) return { ok: false, text: `${cutover.kind} #${cutover.id} is ${cutover.status}: only a card waiting for its confirmation can be cancelled.` };
-  await deps.store.audit.append({ actor: input.userId, action: 'cutover.cancelled', planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id } });
+  await deps.store.audit.append({ actor: input.userId, action: AUDIT.cutoverCancelled, planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id } });
   await postConfirmCard(deps, cancelled, [], 'cancelled', input.userId).catch(() => {});
   return { ok: true, text: `Cancelled ${cutover.kind} #${cutover.id}.` };
 }
@@ -176,7 +176,7 @@ export async function abortCutover(deps: CutoverDeps, input: { planId: string; u
   }
   const marked = await deps.store.cutovers.requestAbort(active.id, input.userId, input.reason ?? 'abort command', deps.clock.now());
   if (!marked) return { ok: false, text: `${active.kind} #${active.id} is ${active.status}: nothing to abort.` };
-  await deps.store.audit.append({ actor: input.userId, action: 'cutover.abort_requested', planId: plan.id, checkpointId: cp.checkpoint.id, details: { cutover: active.id, phase: active.phase, step: active.currentStep } });
+  await deps.store.audit.append({ actor: input.userId, action: AUDIT.cutoverAbortRequested, planId: plan.id, checkpointId: cp.checkpoint.id, details: { cutover: active.id, phase: active.phase, step: active.currentStep } });
   const where = active.currentStep ? ` after step ${active.currentStep}` : '';
   return { ok: true, text: `Abort requested: ${active.kind} #${active.id} stops at its next safe point${where} and rolls back. Follow its live message.` };
 }
@@ -191,7 +191,7 @@ export async function decideThreshold(deps: CutoverDeps, input: { cutoverId: num
   const decided = await deps.store.cutovers.decideThreshold({ cutoverId: cutover.id, action: input.action, decision: input.choice, userId: input.userId, now: deps.clock.now() });
   if (!decided) return { ok: false, text: 'Someone already answered this threshold.' };
   if (input.choice === 'abort') await deps.store.cutovers.requestAbort(cutover.id, input.userId, `Abort at ${input.action.replace(/_/g, ' ')}`, deps.clock.now());
-  await deps.store.audit.append({ actor: input.userId, action: 'cutover.threshold_decided', planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id, threshold: input.action, decision: input.choice } });
+  await deps.store.audit.append({ actor: input.userId, action: AUDIT.cutoverThresholdDecided, planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id, threshold: input.action, decision: input.choice } });
   const cp = cutoverPlanOf(deps.plans, cutover.planId);
   const t = cp.thresholds.find((x) => x.action === input.action);
   const channel = decided.channelId ?? channelOf(deps, cutover.channelId);
@@ -226,7 +226,7 @@ export async function confirmItem(deps: CutoverDeps, input: { cutoverId: number;
   }
   const confirmed = await deps.store.cutovers.confirmItem({ cutoverId: cutover.id, phase: input.phase, itemIndex: input.index, userId: input.userId, now: deps.clock.now() });
   if (!confirmed) return { ok: false, text: `“${item.text}” was already confirmed (or is not reached yet).` };
-  await deps.store.audit.append({ actor: input.userId, action: 'cutover.item_confirmed', planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id, phase: input.phase, item: item.text } });
+  await deps.store.audit.append({ actor: input.userId, action: AUDIT.cutoverItemConfirmed, planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id, phase: input.phase, item: item.text } });
   return { ok: true, text: `Recorded: “${item.text}” confirmed by you.` };
 }
 
@@ -243,7 +243,7 @@ export async function decideInterrupted(deps: CutoverDeps, input: { cutoverId: n
     { cutoverId: cutover.id, mode: input.choice, fromStep: input.fromStep, requestKey: `${input.choice}-${cutover.id}-${input.triggerId}` },
     { jobId: `cutover-${cutover.id}-${input.choice}-${input.triggerId}`, attempts: 1 },
   );
-  await deps.store.audit.append({ actor: input.userId, action: input.choice === 'resume' ? 'cutover.resume_chosen' : 'cutover.rollback_chosen', planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id, from_step: input.fromStep ?? null } });
+  await deps.store.audit.append({ actor: input.userId, action: input.choice === 'resume' ? AUDIT.cutoverResumeChosen : AUDIT.cutoverRollbackChosen, planId: cutover.planId, checkpointId: cutover.checkpointId, details: { cutover: cutover.id, from_step: input.fromStep ?? null } });
   const card = cutover.detail.interrupted_card as InterruptedCardInput | undefined;
   const channel = channelOf(deps, cutover.channelId);
   const key = cutover.detail.interrupted_key as string | undefined;

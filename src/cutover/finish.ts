@@ -94,7 +94,7 @@ export async function finishCutover(run: CutoverRun, input: FinishInput): Promis
   if (channel) {
     await deps.slack.upsert(summaryKey(cutover.id), 'cutover-summary', channel, summaryCardView(summary)).catch((err: unknown) => run.log.warn({ err }, 'could not post the cutover summary'));
   }
-  const action = input.finalState === 'completed' ? 'cutover.completed' : input.finalState === 'aborted' ? AUDIT.cutoverAborted : input.finalState === 'rolled_back' ? AUDIT.cutoverRolledBack : 'cutover.failed';
+  const action = input.finalState === 'completed' ? AUDIT.cutoverCompleted : input.finalState === 'aborted' ? AUDIT.cutoverAborted : input.finalState === 'rolled_back' ? AUDIT.cutoverRolledBack : AUDIT.cutoverFailed;
   await deps.store.audit.append({
     actor: 'golive',
     action,

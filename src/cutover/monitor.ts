@@ -1,3 +1,4 @@
+import { AUDIT } from '../audit/actions.js';
 import { describeError } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
 import { thresholdCardView } from '../slack/views/cutover-cards.js';
@@ -139,7 +140,7 @@ async function postThreshold(run: CutoverRun, t: { action: ThresholdRecord['acti
     await deps.store.cutovers.setThresholdMessage(run.cutover.id, t.action, channel, ts);
     await deps.store.audit.append({
       actor: 'golive',
-      action: 'cutover.threshold',
+      action: AUDIT.cutoverThreshold,
       planId: run.cp.plan.id,
       checkpointId: run.cp.checkpoint.id,
       details: { cutover: run.cutover.id, threshold: t.action, elapsed_ms: elapsed, step: current?.name ?? null },

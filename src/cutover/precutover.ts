@@ -14,6 +14,7 @@ import type { CutoverDeps } from './deps.js';
 import { executePhaseChecks, decidePhase } from './phase-checks.js';
 import { cutoverCheckpoint, preCutoverPhase } from './plan.js';
 import { latestPhaseRun } from './readiness.js';
+import { schedulePreCutover } from './schedule.js';
 
 export interface PrecheckJob {
   planId: string;
@@ -76,14 +77,13 @@ export async function runPrecheckJob(deps: CutoverDeps, job: PrecheckJob): Promi
 
   if (!(await deps.store.cutovers.decideWindow(plan.id, cp.id, job.shiftMs, deps.clock.now()))) return { status: 'decided-already', runId };
   const decision = await decidePrecheck(deps, plan, cp, runId);
-  if (channel && decision) await postDecision(deps, plan, cp, runId, channel, job.shiftMs, decision);
   if (decision && decision.kind !== 'go') {
-    // DELAY: the same timeline again the next day.
+    // DELAY: the same timeline again the next day (scheduled before it is announced).
     const next = job.shiftMs + delayOf(cp);
     await deps.store.cutovers.ensureWindow(plan.id, cp.id, next);
-    const { schedulePreCutover } = await import('./schedule.js');
     await schedulePreCutover(deps, { planId: plan.id });
   }
+  if (channel && decision) await postDecision(deps, plan, cp, runId, channel, job.shiftMs, decision);
   return { status: 'decided', runId, decision: decision?.label };
 }
 

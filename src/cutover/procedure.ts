@@ -1,3 +1,4 @@
+import { AUDIT } from '../audit/actions.js';
 import { executeCheck } from '../checks/execute.js';
 import { checkContextFor } from '../engine/check-context.js';
 import { describeError } from '../errors.js';
@@ -47,7 +48,7 @@ export async function runCutoverJob(deps: CutoverDeps, job: CutoverJob): Promise
   try {
     await deps.store.audit.append({
       actor: cutover.confirmedBy ?? cutover.startedBy,
-      action: job.mode === 'start' ? 'cutover.running' : job.mode === 'resume' ? 'cutover.resumed' : 'cutover.rollback_started',
+      action: job.mode === 'start' ? AUDIT.cutoverRunning : job.mode === 'resume' ? AUDIT.cutoverResumed : AUDIT.cutoverRollbackStarted,
       planId: cp.plan.id,
       checkpointId: cp.checkpoint.id,
       details: { cutover: cutover.id, kind: cutover.kind, environment: cutover.environment, from_step: job.fromStep ?? null },

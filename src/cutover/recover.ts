@@ -1,3 +1,4 @@
+import { AUDIT } from '../audit/actions.js';
 import { interruptedCardView, type InterruptedCardInput } from '../slack/views/cutover-cards.js';
 import { isStepRunnerError, type Inspection, type SessionInfo } from '../step-runner/index.js';
 import type { CutoverRecord } from '../store/cutovers.js';
@@ -114,7 +115,7 @@ export async function postInterrupted(deps: CutoverDeps, cp: CutoverPlan, cutove
   }
   await deps.store.audit.append({
     actor: 'golive',
-    action: 'cutover.interrupted',
+    action: AUDIT.cutoverInterrupted,
     planId: cp.plan.id,
     checkpointId: cp.checkpoint.id,
     details: {

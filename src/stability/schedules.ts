@@ -34,6 +34,9 @@ export const PROBE_JOB = 'sample-probe';
 export const METRICS_JOB = 'sample-metrics';
 export const EVALUATE_JOB = 'evaluate-window';
 
+/** How late after its decision time a window is still evaluated by golive on a worker's start. */
+export const EVALUATE_GRACE_MS = 24 * 3600_000;
+
 /** Kept small in Redis: a probe every 5 s is 17,280 jobs a day. */
 const TICK_OPTIONS = { attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } } as const;
 
@@ -99,6 +102,8 @@ async function applyRow(deps: RestoreDeps, row: ScheduleRecord, now: Date, repor
   const queue = queueOf(deps, row.jobName);
   if (row.jobName === EVALUATE_JOB) {
     if (row.doneAt) return;
+    // A worker back within a day of the decision time still evaluates; a window long over is left to people.
+    if (now.getTime() - row.endsAt.getTime() > EVALUATE_GRACE_MS) return;
     // The time is part of the id: a window moved (demo:reset) gets a new job; the old one finds its row changed and stops.
     await queue.add(row.jobName, row.data, {
       jobId: safeJobId(`${row.id}-${row.endsAt.getTime()}`),

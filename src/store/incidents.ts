@@ -49,6 +49,9 @@ export function createIncidentStore(pool: Pool) {
       channelId?: string | undefined;
       now: Date;
     }): Promise<{ incident: IncidentRecord; created: boolean }> {
+      // Looked up first so a repeat does not use up an incident number (people quote them).
+      const seen = await pool.query(`SELECT ${COLUMNS} FROM incidents WHERE request_key = $1`, [input.requestKey]);
+      if (seen.rows[0]) return { incident: toRecord(seen.rows[0]), created: false };
       const inserted = await pool.query(
         `INSERT INTO incidents (plan_id, severity, text, opened_by, opened_at, request_key, levels, roles, environment, channel_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

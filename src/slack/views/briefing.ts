@@ -84,7 +84,7 @@ export function briefingView(f: BriefingFacts): { text: string; blocks: Block[] 
   const inc = f.incidentsInPeriod;
   const bySeverity = new Map<string, number>();
   for (const i of inc) bySeverity.set(i.severity, (bySeverity.get(i.severity) ?? 0) + 1);
-  const incidentLines = f.openIncidents.slice(0, 5).map((i) => `• 🔴 #${i.id} ${escapeMrkdwn(i.severity)} open since ${escapeMrkdwn(formatLocal(i.openedAt, f.timeZone, false))}: ${escapeMrkdwn(clip(i.text, 160))}`);
+  const incidentLines = f.openIncidents.slice(0, 5).map((i) => `• ${f.criticalSeverities.includes(i.severity) ? '🔴' : '🟠'} #${i.id} ${escapeMrkdwn(i.severity)} open since ${escapeMrkdwn(formatLocal(i.openedAt, f.timeZone, false))}: ${escapeMrkdwn(clip(i.text, 160))}`);
   const alertLines = f.openAlerts.slice(0, 5).map((a) => `• 🚨 ${escapeMrkdwn(a.severity)} ${escapeMrkdwn(a.environment)}: ${escapeMrkdwn(metricLabel(a.metric))} since ${escapeMrkdwn(formatLocal(a.openedAt, f.timeZone, false))}`);
   const counts = [...bySeverity.entries()].map(([s, n]) => `${n} ${s}`).join(', ');
   lines.push(

@@ -4,6 +4,14 @@ import { actions, button, capBlocks, clip, context, divider, escapeMrkdwn, heade
 import { escapeKeepingMentions, THRESHOLD_LABEL } from './cutover.js';
 import { packSections } from './run-lines.js';
 
+/** Blocks within Slack's 50, the tail (the buttons) always kept: the information is cut first. */
+export function keepTail(blocks: Block[], tail: Block[]): Block[] {
+  const room = LIMITS.blocks - tail.length;
+  if (blocks.length <= room) return [...blocks, ...tail];
+  const kept = blocks.slice(0, room - 1);
+  return [...kept, context([`…and ${blocks.length - kept.length} more`]), ...tail];
+}
+
 /** Action ids of the cutover's buttons; values carry only the cutover id (and a step), looked up again on click. */
 export const CUTOVER_ACTION = {
   confirm: 'cutover-confirm',
@@ -38,9 +46,10 @@ export function confirmCardView(c: ConfirmCardInput): { text: string; blocks: Bl
   blocks.push(section(`*${escapeMrkdwn(c.environment)}*: <@${c.startedBy}> asked to ${verb}. ${c.kind === 'cutover' ? 'This changes production.' : ''}`, 'cc-intro'));
   if (c.reasons.length) blocks.push(...packSections(c.reasons.map((r) => `✅ ${escapeKeepingMentions(r)}`), 'cc-reasons', 'Ready'));
   if (c.plan.length) blocks.push(...packSections(c.plan.map((p, i) => `${i + 1}. ${escapeMrkdwn(p)}`), 'cc-plan', 'What golive will do'));
+  const tail: Block[] = [];
   if (c.state === 'awaiting') {
-    blocks.push(section(`Only a ${escapeMrkdwn(c.confirmRoleTitle)} may confirm.`, 'cc-who'));
-    blocks.push(
+    tail.push(section(`Only a ${escapeMrkdwn(c.confirmRoleTitle)} may confirm.`, 'cc-who'));
+    tail.push(
       actions(
         [
           button({ text: c.kind === 'rollback' ? 'Roll back now' : c.kind === 'rehearsal' ? 'Start the rehearsal' : 'Start the cutover', actionId: CUTOVER_ACTION.confirm, value: String(c.cutoverId), style: c.kind === 'rehearsal' ? 'primary' : 'danger' }),
@@ -51,9 +60,9 @@ export function confirmCardView(c: ConfirmCardInput): { text: string; blocks: Bl
     );
   } else {
     const when = c.at ? ` at ${formatLocal(c.at, c.timeZone, true)}` : '';
-    blocks.push(section(c.state === 'confirmed' ? `▶️ Confirmed by <@${c.actor}>${when}: follow the live message below.` : `✖️ Cancelled${c.actor ? ` by <@${c.actor}>` : ''}${when}.`, 'cc-state'));
+    tail.push(section(c.state === 'confirmed' ? `▶️ Confirmed by <@${c.actor}>${when}: follow the live message below.` : `✖️ Cancelled${c.actor ? ` by <@${c.actor}>` : ''}${when}.`, 'cc-state'));
   }
-  return { text: clip(`${c.title}: ${c.state === 'awaiting' ? `waiting for a ${c.confirmRoleTitle} to confirm` : c.state}`, LIMITS.fallback), blocks: capBlocks(blocks) };
+  return { text: clip(`${c.title}: ${c.state === 'awaiting' ? `waiting for a ${c.confirmRoleTitle} to confirm` : c.state}`, LIMITS.fallback), blocks: keepTail(blocks, tail) };
 }
 
 export interface ThresholdCardInput {
@@ -121,15 +130,16 @@ export function interruptedCardView(c: InterruptedCardInput): { text: string; bl
   if (c.endedSessions.length) blocks.push(section(`Orphaned session ended: ${c.endedSessions.map(escapeMrkdwn).join(', ')} (its locks are released).`, 'int-sessions'));
   if (c.inspection.length) blocks.push(...packSections(c.inspection.map(escapeMrkdwn), 'int-inspect', 'What the verify queries say now'));
   if (c.note) blocks.push(section(escapeKeepingMentions(c.note), 'int-note'));
+  const tail: Block[] = [];
   if (c.state === 'waiting') {
     const elements = [];
     if (c.resume) elements.push(button({ text: c.resume.label, actionId: CUTOVER_ACTION.resume, value: `${c.cutoverId}:${c.resume.fromStep ?? ''}`, style: 'primary' }));
     elements.push(button({ text: 'Roll back', actionId: CUTOVER_ACTION.rollback, value: String(c.cutoverId), style: 'danger' }));
-    blocks.push(section(`A ${escapeMrkdwn(c.roleTitle)} decides:`, 'int-who'), actions(elements, 'int-actions'));
+    tail.push(section(`A ${escapeMrkdwn(c.roleTitle)} decides:`, 'int-who'), actions(elements, 'int-actions'));
   } else {
-    blocks.push(section(`${c.state === 'resuming' ? '▶️ Resuming' : '⏪ Rolling back'}: chosen by <@${c.actor}>.`, 'int-state'));
+    tail.push(section(`${c.state === 'resuming' ? '▶️ Resuming' : '⏪ Rolling back'}: chosen by <@${c.actor}>.`, 'int-state'));
   }
-  return { text: clip(`${c.title} was interrupted at ${c.where}`, LIMITS.fallback), blocks };
+  return { text: clip(`${c.title} was interrupted at ${c.where}`, LIMITS.fallback), blocks: keepTail(blocks, tail) };
 }
 
 export interface SummaryInput {

@@ -95,6 +95,15 @@ export function cutoverLiveView(v: CutoverLiveView): { text: string; blocks: Blo
   const head = v.outcome ? `${v.outcome.ok ? '🟢' : '🔴'} *${escapeKeepingMentions(v.outcome.text)}*` : `⏳ ${escapeKeepingMentions(v.status)}`;
   blocks.push(section(head, 'co-status'));
 
+  // One button per manual item waiting for its role, at the top: it is what holds the cutover.
+  const waiting = v.phases.flatMap((p) => p.items).filter((i) => i.kind === 'manual' && i.state === 'running' && i.confirmValue && i.actionId);
+  for (const item of waiting.slice(0, 10)) {
+    blocks.push({
+      ...section(clip(`👤 *${escapeMrkdwn(item.text)}*: waiting for ${escapeMrkdwn(item.roleTitle ?? 'its role')} to confirm`, LIMITS.section), `co-wait-${item.actionId}`.slice(0, 255)),
+      accessory: button({ text: 'Confirm done', actionId: item.actionId!, value: item.confirmValue!, style: 'primary' }),
+    });
+  }
+
   const phaseLines = v.phases.map((p) => {
     const head = `${ICON[p.state]} *${escapeMrkdwn(p.title)}*${p.detail ? `: ${escapeKeepingMentions(p.detail)}` : ''}`;
     const items = p.items.map((i) => `      ${[ITEM_ICON[i.kind], itemIcon(i)].filter(Boolean).join(' ')} ${escapeMrkdwn(i.text)}${i.roleTitle ? ` _(${escapeMrkdwn(i.roleTitle)})_` : ''}${i.detail ? `: ${escapeKeepingMentions(i.detail)}` : ''}`);
@@ -136,17 +145,6 @@ export function cutoverLiveView(v: CutoverLiveView): { text: string; blocks: Blo
   const crossed = v.thresholds.filter((t) => t.state !== 'upcoming');
   if (crossed.length) {
     blocks.push(section(crossed.map((t) => `🚩 +${formatDuration(t.afterMs)} ${THRESHOLD_LABEL[t.action]}${t.state === 'continue' ? ': continue' : t.state === 'abort' ? ': abort' : ''}`).join('\n'), 'co-thresholds'));
-  }
-
-  // One button per manual item waiting for its role.
-  for (const phase of v.phases) {
-    for (const item of phase.items) {
-      if (item.kind !== 'manual' || item.state !== 'running' || !item.confirmValue || !item.actionId) continue;
-      blocks.push({
-        ...section(clip(`👤 *${escapeMrkdwn(item.text)}*: waiting for ${escapeMrkdwn(item.roleTitle ?? 'its role')} to confirm`, LIMITS.section), `co-wait-${item.actionId}`.slice(0, 255)),
-        accessory: button({ text: 'Confirm done', actionId: item.actionId, value: item.confirmValue, style: 'primary' }),
-      });
-    }
   }
 
   const who = `started by <@${v.startedBy}>${v.confirmedBy ? `, confirmed by <@${v.confirmedBy}>` : ''}`;

@@ -54,9 +54,6 @@ describe('/golive cp2 report', () => {
     // Every document recorded means every batch completed.
     await h.fake.waitFor(async () => (await h.core.store.reports.forRun(run.id)).length === 8, { timeoutMs: 30_000, description: 'eight report rows' });
     files = h.fake.files.filter((f) => f.completedAt);
-    const { mkdirSync, writeFileSync } = await import('node:fs');
-    mkdirSync('/tmp/report-dump', { recursive: true });
-    for (const f of files) writeFileSync(`/tmp/report-dump/${f.filename}`, f.bytes!);
 
     const methods = h.fake.calls.map((c) => c.method);
     expect(methods).toContain('files.getUploadURLExternal');

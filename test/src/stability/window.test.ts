@@ -66,7 +66,7 @@ describe('cp4 over a 48-hour stability window', () => {
     expect(r.zero_critical_incidents).toMatchObject({ status: 'pass', observed: { count: 0 } });
     expect(decided).toMatchObject({ status: 'complete', decision: 'ACCEPTED', decisionKind: 'go' });
     expect(r.total_uptime!.message).toMatch(/96 of 96 probes up/);
-  });
+  }, 240_000);
 
   it('holds acceptance while a critical incident is open, and accepts once it is resolved', async () => {
     const ack = ackText(await h.command('stab incident sev2 Map tiles time out for 5% of users', PEOPLE.oncall));

@@ -3,9 +3,11 @@ import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { migrateDatabase } from '../../../../src/demo/setup.js';
 import { fromRoot } from '../../../../src/paths.js';
-import { createDemoTestDatabase, type DemoTestDatabase } from '../../demo/support.js';
+import { createDatabaseFromTemplate, dropDatabase } from '../../../../src/demo/databases.js';
+import { ensureDemoTemplate } from '../../../../src/demo/template.js';
+import { uniqueDatabaseName } from '../../demo/support.js';
 import { deleteQueueKeys } from '../../../support/harness.js';
-import { REDIS_URL } from '../../../support/constants.js';
+import { REDIS_URL, SERVER_URL } from '../../../support/constants.js';
 import { spawnEntry, type Spawned } from '../../../support/spawn.js';
 import { createTestStateDb, testQueuePrefix, type TestStateDb } from '../../../support/state-db.js';
 
@@ -16,7 +18,9 @@ import { createTestStateDb, testQueuePrefix, type TestStateDb } from '../../../s
  */
 describe('local mode in a browser', { timeout: 300_000 }, () => {
   let stateDb: TestStateDb;
-  let envs: DemoTestDatabase[] = [];
+  // The demo plan's cp1 expects the demo's size (200,000 rows): the browser
+  // test copies a template of that size (its own, never the demo environments).
+  let envs: { name: string; url: string }[] = [];
   let golive: Spawned;
   let browser: Browser;
   let page: Page;
@@ -25,7 +29,12 @@ describe('local mode in a browser', { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     stateDb = await createTestStateDb('local');
-    envs = await Promise.all(['shadow', 'staging', 'production'].map((name) => createDemoTestDatabase(`local_${name}`)));
+    const { name: template } = await ensureDemoTemplate({ serverUrl: SERVER_URL, prefix: 'golive_tlocal', rows: 200_000 });
+    envs = [];
+    for (const env of ['shadow', 'staging', 'production']) {
+      const name = uniqueDatabaseName(`local_${env}`);
+      envs.push({ name, url: await createDatabaseFromTemplate(SERVER_URL, template, name) });
+    }
     await migrateDatabase(envs[0]!.url);
     port = await freePort();
     golive = spawnEntry('src/bin/start.ts', {
@@ -52,12 +61,12 @@ describe('local mode in a browser', { timeout: 300_000 }, () => {
       golive.child.kill('SIGTERM');
       await golive.exited;
     }
-    await Promise.all(envs.map((e) => e.drop()));
+    for (const env of envs) await dropDatabase(SERVER_URL, env.name);
     await stateDb?.drop();
     await deleteQueueKeys(prefix);
   });
 
-  it('runs cp1, posts the sign-off card, and records a DBA sign-off after switching user', async () => {
+  it('runs cp1, takes the attestations, posts the sign-off card, and records a DBA sign-off after switching user', async () => {
     expect(golive.output()).toMatch(/demo environments: present/);
     await page.goto(`http://localhost:${port}/`);
     await page.getByLabel('Acting as').selectOption('U0DBA0001');
@@ -66,7 +75,15 @@ describe('local mode in a browser', { timeout: 300_000 }, () => {
     // The run card appears at once and is updated in place until it shows a decision.
     const card = page.locator('.message', { hasText: 'CP1' }).first();
     await card.waitFor();
-    await expect.poll(() => card.innerText(), { timeout: 180_000, interval: 1000 }).toMatch(/PASS|HOLD|INCOMPLETE/);
+    await expect.poll(() => card.innerText(), { timeout: 180_000, interval: 1000 }).toMatch(/INCOMPLETE|PASS/);
+
+    // Two checks are for the Infrastructure Team to attest by hand.
+    await page.getByLabel('Acting as').selectOption('U0INF0001');
+    for (let i = 0; i < 2; i++) {
+      await card.getByRole('button', { name: 'Attest' }).first().click();
+      await expect.poll(() => card.getByRole('button', { name: 'Attest' }).count(), { timeout: 30_000 }).toBe(1 - i);
+    }
+    await expect.poll(() => card.innerText(), { timeout: 30_000 }).toMatch(/PASS/);
 
     await send(page, '/golive cp1 signoff');
     const signButton = page.getByRole('button', { name: 'Sign off as Database Administrator' });

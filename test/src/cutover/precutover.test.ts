@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/clock.js';
+import { precheckJobId } from '../../../src/cutover/schedule.js';
+import { startHarness, type Harness } from '../../support/harness.js';
+import { createDemoTestDatabase, type DemoTestDatabase } from '../demo/support.js';
+import { ackText, blocksText, click, DBA, PEOPLE, writeCutoverPlan, type CutoverPlanFiles } from './support.js';
+
+type Doc = Record<string, any>;
+
+/**
+ * The pre-cutover timeline, with the plan's slots moved to +1 s, +2 s and
+ * +3 s from the plan's start so the real scheduler can be watched: each slot
+ * posts its checklist and runs its automated checks (the DBA's blockers
+ * before DDL among them) into one cp3 run of the pre-cutover phase; a manual
+ * item waits for the named role; at the decision point golive decides. An
+ * item not attested there is a DELAY (+24 h, the next window scheduled);
+ * attested afterwards, the run is decided again: PROCEED. `/golive cp3 run`
+ * evaluates the same checks on demand.
+ */
+describe('cp3 pre-cutover timeline and decision', () => {
+  let plan: CutoverPlanFiles;
+  let prod: DemoTestDatabase;
+  let staging: DemoTestDatabase;
+  let h: Harness;
+  const clock = new ManualClock('2026-02-17T08:00:00Z');
+
+  beforeAll(async () => {
+    plan = await writeCutoverPlan({
+      mutate: (doc: Doc) => {
+        const cp3 = (doc.checkpoints as Doc[]).find((c) => c.id === 'cp3')!;
+        const sql = (id: string, title: string, query: string, op = '==', value = 0) => ({ id, title, source: title, type: 'sql', params: { query }, expect: { op, value } });
+        cp3.criteria = [
+          ...(cp3.criteria as Doc[]).filter((c) => c.phase !== 'pre_cutover'),
+          {
+            id: 'ddl_blockers',
+            title: 'Blockers before DDL',
+            source: 'Blockers before DDL',
+            phase: 'pre_cutover',
+            checks: [
+              sql('long_transactions', 'No long-running transactions', `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < now() - interval '5 minutes'`),
+              sql('prepared_transactions', 'No prepared transactions', `SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()`),
+              sql('replication_lag', 'Replication lag', `SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication`, '<', 5),
+              sql('replication_slots', 'No inactive replication slots', `SELECT count(*) FROM pg_replication_slots WHERE NOT active`),
+              sql('invalid_indexes', 'No invalid indexes', `SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace AND NOT i.indisvalid`),
+              { id: 'disk_for_copy', title: 'Free disk for the copy plus WAL', source: 'Free disk for the copy plus WAL', type: 'disk_headroom', params: { table: 'public.catalogo_geometrias', factor: 2 } },
+              { id: 'schema_drift', title: 'Schema drift production vs staging', source: 'Schema drift production vs staging', type: 'schema_drift', params: { against: { environment: 'staging' }, ignore: ['public.spatial_ref_sys'] } },
+            ],
+          },
+          {
+            id: 'team',
+            title: 'Team and files',
+            source: 'Team and files',
+            phase: 'pre_cutover',
+            checks: [
+              { id: 'app_team_standby', title: 'Application team on standby', source: 'Application team: Standby', type: 'manual', attest_by: ['app_lead'] },
+              { id: 'migration_checksums', title: 'Migration SQL files: checksums', source: 'Migration SQL files: Checksums verified', type: 'file_checksum', params: { files: ['partitioning', 'auto_partitions', 'rollback'] } },
+            ],
+          },
+        ];
+        cp3.pre_cutover.slots = [
+          { start: '+1s', end: '+2s', title: 'Blockers before DDL', source: 'Blockers before DDL', criteria: ['ddl_blockers'] },
+          { start: '+2s', end: '+3s', title: 'Team mobilization', source: '07:00-08:00 | Team mobilization', criteria: ['team'] },
+          { start: '+3s', end: '+4s', title: 'Final decision point', source: '12:00-13:00 | Final decision point', lines: ['IF system healthy: Proceed to cutover', 'IF issues detected: Delay cutover 24 hours'] },
+        ];
+      },
+    });
+    prod = await createDemoTestDatabase('copre');
+    staging = await createDemoTestDatabase('coprestg');
+    h = await startHarness({ planFiles: [plan.file], environments: { shadow: staging.url, staging: staging.url, production: prod.url }, clock });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await prod?.drop();
+    await staging?.drop();
+    await plan?.remove();
+  });
+
+  it('posts each slot, runs its checks, decides DELAY at the decision point while an item is not attested, then PROCEED once it is', async () => {
+    const decision = await h.fake.waitFor(() => h.fake.messages().find((m) => /final decision point/.test(m.text)), { timeoutMs: 60_000, description: 'the decision point' });
+    const blockers = h.fake.messages().find((m) => /pre-cutover · Blockers before DDL/.test(m.text))!;
+    const text = blocksText(blockers);
+    for (const title of ['No long-running transactions', 'No prepared transactions', 'Replication lag', 'No inactive replication slots', 'No invalid indexes', 'Free disk for the copy plus WAL', 'Schema drift production vs staging']) {
+      expect(text).toContain(title);
+    }
+    expect(text).toMatch(/no schema drift between production and staging/);
+    expect(text).toMatch(/needed \(public\.catalogo_geometrias .* × 2 for the copy and its WAL\)/);
+
+    // Not attested at the decision point: DELAY, with the reason, and the next day's window.
+    expect(blocksText(decision)).toMatch(/DELAY \(not complete\)/);
+    expect(blocksText(decision)).toMatch(/not attested: Application team on standby/);
+    expect(blocksText(decision)).toMatch(/production cutover: \+1d/);
+    const run = (await h.core.store.runs.latest('demo', 'cp3'))!;
+    expect(run).toMatchObject({ status: 'complete', decisionKind: 'incomplete' });
+    const results = await h.core.store.runs.results(run.id);
+    expect(results.filter((r) => r.status === 'pass').map((r) => r.checkId).sort()).toEqual(
+      ['disk_for_copy', 'invalid_indexes', 'long_transactions', 'migration_checksums', 'prepared_transactions', 'replication_lag', 'replication_slots', 'schema_drift'].sort(),
+    );
+    const windows = (await h.core.pool.query(`SELECT shift_ms, decided_at IS NOT NULL AS decided FROM precutover_windows ORDER BY shift_ms`)).rows;
+    expect(windows).toEqual([
+      { shift_ms: '0', decided: true },
+      { shift_ms: String(24 * 3_600_000), decided: false },
+    ]);
+    const next = await h.core.queues.get('checks').getJob(precheckJobId('demo', 'cp3', 24 * 3_600_000, 0));
+    expect(next, "the next window's first slot is scheduled").toBeDefined();
+    expect(next!.delay).toBeGreaterThan(23 * 3_600_000);
+    expect(ackText(await h.command('cp3 start', DBA))).toMatch(/decided INCOMPLETE, not PROCEED/);
+
+    // The application lead attests on the slot's checklist: the run is decided again, PROCEED.
+    const team = h.fake.messages().find((m) => /pre-cutover · Team mobilization/.test(m.text))!;
+    expect(await click(h, PEOPLE.infra!, team, 'precutover-attest-app_team_standby')).toMatch(/only Application Team Lead may attest/);
+    expect(await click(h, PEOPLE.app_lead!, team, 'precutover-attest-app_team_standby')).toMatch(/Recorded/);
+    expect((await h.core.store.runs.get(run.id))!).toMatchObject({ decision: 'PROCEED', decisionKind: 'go' });
+    await h.fake.waitFor(() => /PROCEED/.test(blocksText(h.fake.messages().find((m) => m.ts === decision.ts)!)), { description: 'the decision redrawn' });
+    expect(ackText(await h.command('cp3 start', DBA))).not.toMatch(/not PROCEED/);
+  });
+
+  it('evaluates the pre-cutover checks on demand with /golive cp3 run', async () => {
+    expect(ackText(await h.command('cp3 run', PEOPLE.pm!))).toMatch(/may `run`/);
+    const ack = ackText(await h.command('cp3 run', DBA));
+    expect(ack).toMatch(/Pre-cutover checks of cp3 queued on production: 9 checks/);
+    const all = await h.fake.waitFor(() => h.fake.messages().find((m) => /pre-cutover checks · run #2/.test(m.text)), { timeoutMs: 60_000, description: 'the on-demand checklist' });
+    expect(blocksText(all)).toMatch(/Blockers before DDL/);
+    expect(blocksText(all)).toMatch(/Team mobilization/);
+    expect(blocksText(all)).toMatch(/precutover-attest-app_team_standby/);
+    const run = (await h.core.store.runs.latest('demo', 'cp3'))!;
+    expect(run).toMatchObject({ number: 2, status: 'complete', decision: 'INCOMPLETE' });
+    expect(run.decisionDetail).toMatchObject({ phase: 'pre_cutover' });
+    // Only the pre-cutover phase ran: no validation check was measured before the migration.
+    expect((await h.core.store.runs.results(run.id)).map((r) => r.checkId)).not.toContain('val_row_count');
+  });
+});
