@@ -142,6 +142,12 @@ async function runPhases(run: CutoverRun, job: CutoverJob): Promise<void> {
         return;
       }
       run.validation = validation;
+      const stop = stopOf(run);
+      if (stop) {
+        // An abort asked for while the validation ran is honoured: the migration is not kept.
+        await rollbackAndFinish(run, stop.reason, stop.byPerson ? 'aborted' : 'rolled_back', undefined, validation);
+        return;
+      }
       continue;
     }
 

@@ -83,3 +83,10 @@ export function pick(value: unknown, ...path: string[]): unknown {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A plan range as written: "10m", or { min: 60s, max: 90s } as "60s-90s". */
+export function rangeText(range: unknown): string {
+  if (typeof range === 'string' || typeof range === 'number') return String(range);
+  if (isRecord(range) && range.min !== undefined && range.max !== undefined) return `${String(range.min)}-${String(range.max)}`;
+  return '—';
+}

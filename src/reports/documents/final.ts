@@ -1,4 +1,4 @@
-import { bullets, duration, pct, table } from '../markdown.js';
+import { bullets, duration, pct, rangeText, table } from '../markdown.js';
 import type { DocumentBuilder } from '../types.js';
 import { footer, header, person, personMustAddSection, roleTitle, signoffSection, when } from './common.js';
 import { recommendations } from './daily.js';
@@ -36,7 +36,7 @@ export const finalDeploymentReport: DocumentBuilder = (facts, doc) => {
       `Cutover #${cutover.id} on ${cutover.environment}: ${cutover.finalState ?? cutover.status}${cutover.finalReason ? ` (${cutover.finalReason})` : ''}`,
       `Started ${when(facts, cutover.startedAt)} by ${person(facts, cutover.startedBy)}${cutover.confirmedBy ? `, confirmed by ${person(facts, cutover.confirmedBy)}` : ''}; finished ${when(facts, cutover.finishedAt)}`,
       `Migration ${when(facts, cutover.migrationStartedAt)} → ${when(facts, cutover.migrationFinishedAt)}`,
-      `Downtime: ${duration(cutover.downtimeMs)}${target ? ` (target ${JSON.stringify(target)})` : ''}`,
+      `Downtime: ${duration(cutover.downtimeMs)}${target ? ` (target ${rangeText(target)})` : ''}`,
     ]), '');
     for (const e of facts.executions.filter((x) => cutover.executionIds.includes(x.id) || x.id === cutover.rollbackExecutionId)) out.push(executionSection(facts, e), '');
   } else {

@@ -1,5 +1,5 @@
 import { allChecks, type Checkpoint, type PlanDocument } from '../../plan/schema.js';
-import { bullets, isRecord, pick, statusLabel, table } from '../markdown.js';
+import { bullets, isRecord, pick, rangeText, statusLabel, table } from '../markdown.js';
 import type { BuiltDocument, DocumentBuilder, ReportFacts } from '../types.js';
 import { checksOfType, firstResultWithEvidence, footer, header, person, personMustAddSection, roleTitle, signoffSection, statusOf, when } from './common.js';
 
@@ -96,7 +96,9 @@ export const contingencyPlanReview: DocumentBuilder = (facts, doc) => {
       ['Procedure', 'Tested by', 'Result'],
       [
         ['Rollback file', `rollback drill on ${facts.run.environment ?? facts.checkpoint.environment}`, drill ? `${statusLabel(drill.status)}: ${drill.message ?? ''}` : 'not run on this run'],
-        ['Backup and restore listing', backups.length ? backups.map((b) => b.title).join(', ') : 'no backup check in this checkpoint', backups.map((b) => statusLabel(statusOf(facts, b.id))).join(', ') || '—'],
+        backups.length
+          ? ['Backup and restore listing', backups.map((b) => b.title).join(', '), backups.map((b) => statusLabel(statusOf(facts, b.id))).join(', ')]
+          : ['Backup before the migration (pg_dump, read back with pg_restore --list)', 'the migration command of this checkpoint', lastMigrateOutcome(facts) ?? 'no migration recorded'],
         ['Cutover rehearsal', `${rehearsals.length} rehearsal(s) recorded`, rehearsals.map((r) => `#${r.id} ${r.finalState ?? r.status} ${when(facts, r.finishedAt)}`).join('; ') || 'none recorded'],
       ],
     ),
@@ -112,7 +114,7 @@ export const contingencyPlanReview: DocumentBuilder = (facts, doc) => {
       '',
       table(['After', 'Action', 'Seed'], cutover.thresholds.items.map((t) => [`${t.after} from ${cutover.thresholds.counted_from.replace('_', ' ')}`, t.action.replace(/_/g, ' '), t.source])),
       '',
-      `Rollback limit: ${cutover.rollback.limit}${cutover.rollback.restore_from_backup ? `; restore from backup: ${JSON.stringify(cutover.rollback.restore_from_backup)}` : ''}.`,
+      `Rollback limit: ${cutover.rollback.limit}${cutover.rollback.restore_from_backup ? `; restore from backup: ${rangeText(cutover.rollback.restore_from_backup)}` : ''}.`,
       '',
       ...(cutover.rules.length ? ['### Rules', '', bullets(cutover.rules.map((r) => `${r.case.replace(/_/g, ' ')}: ${r.actions.join('; ') || r.source.join(' ')}`)), ''] : []),
     );
@@ -129,6 +131,13 @@ export const contingencyPlanReview: DocumentBuilder = (facts, doc) => {
     `Approval by ${roleTitle(facts, doc.role)}`,
   ]);
 };
+
+/** What golive said when it last migrated for this checkpoint (it names the backup file). */
+function lastMigrateOutcome(facts: ReportFacts): string | undefined {
+  const last = [...facts.audit].reverse().find((a) => a.action.startsWith('migrate.') && a.checkpointId === facts.checkpoint.id);
+  if (!last) return undefined;
+  return `${last.action.replace('migrate.', '')} ${when(facts, last.at)}${typeof last.details.text === 'string' ? `: ${last.details.text}` : ''}`;
+}
 
 export const changeManagementApproval: DocumentBuilder = (facts, doc) => {
   const plan = facts.plan;

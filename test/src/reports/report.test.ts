@@ -138,6 +138,7 @@ describe('/golive cp2 report', () => {
     expect(change).toContain('Run #1 decided **GO**');
     const contingency = text('-contingency_plan_review.md');
     expect(contingency).toContain('3 of 3 rollbacks verified');
+    expect(contingency).toContain('Backup: /tmp/backups/pre-demo-staging.dump');
   });
 
   it('opens the documents rule of the gate for that run', async () => {
