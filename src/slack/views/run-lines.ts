@@ -51,7 +51,8 @@ export function contextLine(state: RunState, now: Date): string {
     run.environment ?? state.checkpoint.environment,
     formatDuration(Math.max(0, end.getTime() - run.startedAt.getTime())),
     run.evidenceDigest ? `evidence \`${run.evidenceDigest.slice(0, 12)}\`` : undefined,
-    `started by <@${run.startedBy}>`,
+    // golive starts some runs itself (the end of a stability window): not a Slack user to mention.
+    `started by ${/^[UW][A-Z0-9]+$/.test(run.startedBy) ? `<@${run.startedBy}>` : run.startedBy}`,
     formatLocal(run.startedAt, plan.time_zone, true),
   ];
   return parts.filter(Boolean).join(' · ');
