@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
-import { startHarness, type Harness } from '../../support/harness.js';
-import { createDemoTestDatabase, type DemoTestDatabase } from '../demo/support.js';
+import type { Harness } from '../../support/harness.js';
+import type { DemoTestDatabase } from '../demo/support.js';
 import {
   ackText,
   autoConfirmItems,
@@ -17,6 +17,8 @@ import {
   startAndConfirm,
   waitForStatus,
   writeCutoverPlan,
+  startCutoverBed,
+  type CutoverBed,
   type CutoverPlanFiles,
 } from './support.js';
 
@@ -33,21 +35,16 @@ describe('cp3 cutover: a full cutover that succeeds', () => {
   let prod: DemoTestDatabase;
   let staging: DemoTestDatabase;
   let h: Harness;
+  let bed: CutoverBed;
   const clock = new ManualClock('2026-02-17T15:00:00Z');
 
   beforeAll(async () => {
     // create_indexes holds for 3 s: long enough to move the clock past a threshold mid-step.
     plan = await writeCutoverPlan({ partitioning: (sql) => insertIntoStep(sql, 'create_indexes', 'SELECT pg_sleep(3);') });
-    prod = await createDemoTestDatabase('coprod');
-    staging = await createDemoTestDatabase('costg');
-    h = await startHarness({ planFiles: [plan.file], environments: { shadow: staging.url, staging: staging.url, production: prod.url }, clock });
+    bed = await startCutoverBed(plan, 'co', clock);
+    ({ h, prod, staging } = bed);
   });
-  afterAll(async () => {
-    await h?.close();
-    await prod?.drop();
-    await staging?.drop();
-    await plan?.remove();
-  });
+  afterAll(() => bed?.close());
 
   it('refuses to start before cp2 passed its gate, and without a pre-cutover PROCEED', async () => {
     expect(ackText(await h.command('cp3 start', PEOPLE.app_lead!))).toMatch(/may `start` at cp3/);

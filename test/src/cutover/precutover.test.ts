@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
 import { precheckJobId } from '../../../src/cutover/schedule.js';
-import { startHarness, type Harness } from '../../support/harness.js';
-import { createDemoTestDatabase, type DemoTestDatabase } from '../demo/support.js';
-import { ackText, blocksText, click, DBA, PEOPLE, writeCutoverPlan, type CutoverPlanFiles } from './support.js';
+import type { Harness } from '../../support/harness.js';
+import type { DemoTestDatabase } from '../demo/support.js';
+import { ackText, blocksText, click, DBA, PEOPLE, writeCutoverPlan, startCutoverBed, type CutoverBed, type CutoverPlanFiles } from './support.js';
 
 type Doc = Record<string, any>;
 
@@ -22,6 +22,7 @@ describe('cp3 pre-cutover timeline and decision', () => {
   let prod: DemoTestDatabase;
   let staging: DemoTestDatabase;
   let h: Harness;
+  let bed: CutoverBed;
   const clock = new ManualClock('2026-02-17T08:00:00Z');
 
   beforeAll(async () => {
@@ -64,16 +65,10 @@ describe('cp3 pre-cutover timeline and decision', () => {
         ];
       },
     });
-    prod = await createDemoTestDatabase('copre');
-    staging = await createDemoTestDatabase('coprestg');
-    h = await startHarness({ planFiles: [plan.file], environments: { shadow: staging.url, staging: staging.url, production: prod.url }, clock });
+    bed = await startCutoverBed(plan, 'copre', clock);
+    ({ h, prod, staging } = bed);
   });
-  afterAll(async () => {
-    await h?.close();
-    await prod?.drop();
-    await staging?.drop();
-    await plan?.remove();
-  });
+  afterAll(() => bed?.close());
 
   it('posts each slot, runs its checks, decides DELAY at the decision point while an item is not attested, then PROCEED once it is', async () => {
     const decision = await h.fake.waitFor(() => h.fake.messages().find((m) => /final decision point/.test(m.text)), { timeoutMs: 60_000, description: 'the decision point' });

@@ -2,9 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
 import { migrateDatabase } from '../../../src/demo/setup.js';
-import { startHarness, type Harness } from '../../support/harness.js';
-import { createDemoTestDatabase, type DemoTestDatabase } from '../demo/support.js';
-import { ackText, blocksText, executionsOf, PEOPLE, startAndConfirm, waitForStatus, writeCutoverPlan, type CutoverPlanFiles } from './support.js';
+import type { Harness } from '../../support/harness.js';
+import type { DemoTestDatabase } from '../demo/support.js';
+import { ackText, blocksText, executionsOf, PEOPLE, startAndConfirm, waitForStatus, writeCutoverPlan, startCutoverBed, type CutoverBed, type CutoverPlanFiles } from './support.js';
 
 const kindOf = async (client: pg.Client) => (await client.query(`SELECT relkind::text AS k FROM pg_class WHERE oid = 'public.catalogo_geometrias'::regclass`)).rows[0].k as string;
 
@@ -20,20 +20,15 @@ describe('cp3 rehearsal on staging, and a rollback on its own', () => {
   let prod: DemoTestDatabase;
   let staging: DemoTestDatabase;
   let h: Harness;
+  let bed: CutoverBed;
   const clock = new ManualClock('2026-02-17T15:00:00Z');
 
   beforeAll(async () => {
     plan = await writeCutoverPlan();
-    prod = await createDemoTestDatabase('coreprod');
-    staging = await createDemoTestDatabase('corestg');
-    h = await startHarness({ planFiles: [plan.file], environments: { shadow: staging.url, staging: staging.url, production: prod.url }, clock });
+    bed = await startCutoverBed(plan, 'core', clock);
+    ({ h, prod, staging } = bed);
   });
-  afterAll(async () => {
-    await h?.close();
-    await prod?.drop();
-    await staging?.drop();
-    await plan?.remove();
-  });
+  afterAll(() => bed?.close());
 
   it('rehearses on staging: each step against its budget, production untouched, no cp3 decision', async () => {
     expect(ackText(await h.command('cp3 rehearse', PEOPLE.pm!))).toMatch(/may `rehearse`/);

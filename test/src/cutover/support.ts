@@ -10,7 +10,9 @@ import type { FakeMessage } from '../../../src/slack/fake/slack-fake.js';
 import { gateDecisionSpec } from '../../../src/signoff/evidence.js';
 import { manualChecksForGate } from '../../../src/signoff/gate.js';
 import { findCheckpoint, type Plan } from '../../../src/plan/schema.js';
-import type { Harness } from '../../support/harness.js';
+import { startHarness, type Harness } from '../../support/harness.js';
+import type { Clock } from '../../../src/clock.js';
+import { createDemoTestDatabase, type DemoTestDatabase } from '../demo/support.js';
 
 /** The people of roles.example.yaml, one per role. */
 export const PEOPLE: Record<string, string> = {
@@ -210,4 +212,32 @@ export async function executionsOf(pool: Pool, cutoverId: number): Promise<{ id:
     out.push({ id: Number(e.id), file: path.basename(e.file), purpose: e.purpose, status: e.status, steps });
   }
   return out;
+}
+
+export interface CutoverBed {
+  h: Harness;
+  prod: DemoTestDatabase;
+  staging: DemoTestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * golive on a cutover plan, with a production and a staging copy of the demo
+ * test template (staging doubles as shadow), on the test's clock.
+ */
+export async function startCutoverBed(plan: CutoverPlanFiles, label: string, clock: Clock): Promise<CutoverBed> {
+  const prod = await createDemoTestDatabase(`${label}prod`);
+  const staging = await createDemoTestDatabase(`${label}stg`);
+  const h = await startHarness({ planFiles: [plan.file], environments: { shadow: staging.url, staging: staging.url, production: prod.url }, clock });
+  return {
+    h,
+    prod,
+    staging,
+    async close() {
+      await h.close();
+      await prod.drop();
+      await staging.drop();
+      await plan.remove();
+    },
+  };
 }
