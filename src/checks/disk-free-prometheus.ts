@@ -6,17 +6,29 @@ import { measurePromql } from './promql-measure.js';
 import { escapePromqlString } from './promql.js';
 import type { CheckContext, RawOutcome } from './types.js';
 
+/** Which file system of the database host: node_exporter's mountpoint, or the one holding `path`. */
+export interface FileSystemRef {
+  location: 'path' | 'data_directory';
+  path?: string | undefined;
+  mountpoint?: string | undefined;
+}
+
+export type FreeSpace =
+  | { ok: true; freeBytes: number; totalBytes: number; mountpoint: string; instance: string | undefined; evidence: Record<string, unknown> }
+  | { ok: false; outcome: RawOutcome };
+
 /**
- * disk_free with `source: prometheus`: free space of the database host's
- * file system from node_exporter (node_filesystem_avail_bytes, what `df`
- * shows as available to non-root users, and node_filesystem_size_bytes).
- * The file system is named by `mountpoint`; without it, the mount point
- * holding `path` (the longest one that is a prefix of it).
+ * Free space of the database host's file system from node_exporter
+ * (node_filesystem_avail_bytes, what `df` shows as available to non-root
+ * users, and node_filesystem_size_bytes). The file system is named by
+ * `mountpoint`; without it, the mount point holding `path` (the longest one
+ * that is a prefix of it). Shared by disk_free and disk_headroom: a remote
+ * database's data volume is only visible this way.
  */
-export async function diskFreeFromPrometheus(params: CheckParams<'disk_free'>, ctx: CheckContext): Promise<RawOutcome> {
-  const what = { source: 'prometheus', ...(params.mountpoint ? { mountpoint: params.mountpoint } : {}), ...(params.path ? { path: params.path } : {}) };
+export async function freeSpaceFromPrometheus(fs: FileSystemRef, ctx: CheckContext): Promise<FreeSpace> {
+  const what = { source: 'prometheus', ...(fs.mountpoint ? { mountpoint: fs.mountpoint } : {}), ...(fs.path ? { path: fs.path } : {}) };
   const resolved = resolvePrometheusSource(ctx, what);
-  if ('outcome' in resolved) return resolved.outcome;
+  if ('outcome' in resolved) return { ok: false, outcome: resolved.outcome };
   const client = createPrometheusClient(resolved.source);
   const base = {
     instance: ctx.plan.environments[ctx.environment]?.prometheus_instance,
@@ -27,15 +39,15 @@ export async function diskFreeFromPrometheus(params: CheckParams<'disk_free'>, c
     aggregate: 'last' as const,
   };
 
-  let mountpoint = params.mountpoint;
+  let mountpoint = fs.mountpoint;
   if (mountpoint === undefined) {
-    if (params.location !== 'path' || params.path === undefined) {
-      return error(what, 'disk_free from Prometheus needs mountpoint: node_exporter\'s mountpoint label of the data volume (e.g. /var/lib/postgresql)');
+    if (fs.location !== 'path' || fs.path === undefined) {
+      return error(what, "free space from Prometheus needs mountpoint: node_exporter's mountpoint label of the data volume (e.g. /var/lib/postgresql)");
     }
     const mounts = await measurePromql(client, { ...base, template: 'node_filesystem_size_bytes{instance="{{instance}}"}', aggregate: 'max' });
     if (!mounts.ok) return error(mounts.evidence, mounts.reason);
-    mountpoint = longestPrefix(params.path, mounts.series.map((s) => s.labels.mountpoint ?? ''));
-    if (mountpoint === undefined) return error(what, `no file system of instance ${base.instance} holds ${params.path}`);
+    mountpoint = longestPrefix(fs.path, mounts.series.map((s) => s.labels.mountpoint ?? ''));
+    if (mountpoint === undefined) return error(what, `no file system of instance ${base.instance} holds ${fs.path}`);
   }
 
   const mp = escapePromqlString(mountpoint);
@@ -43,14 +55,27 @@ export async function diskFreeFromPrometheus(params: CheckParams<'disk_free'>, c
   if (!free.ok) return error(free.evidence, free.reason);
   const total = await measurePromql(client, { ...base, template: `max(node_filesystem_size_bytes{instance="{{instance}}",mountpoint="${mp}"})` });
   if (!total.ok) return error(total.evidence, total.reason);
-  const freeBytes = Math.round(free.value);
-  const totalBytes = Math.round(total.value);
+  return {
+    ok: true,
+    freeBytes: Math.round(free.value),
+    totalBytes: Math.round(total.value),
+    mountpoint,
+    instance: base.instance,
+    evidence: { ...what, mountpoint, free_query: free.evidence, total_query: total.evidence },
+  };
+}
+
+/** disk_free with `source: prometheus`. */
+export async function diskFreeFromPrometheus(params: CheckParams<'disk_free'>, ctx: CheckContext): Promise<RawOutcome> {
+  const space = await freeSpaceFromPrometheus(params, ctx);
+  if (!space.ok) return space.outcome;
+  const { freeBytes, totalBytes } = space;
   const freePct = totalBytes > 0 ? Math.round((freeBytes / totalBytes) * 10_000) / 100 : null;
   return {
     status: 'pass',
     observed: { free_bytes: freeBytes, total_bytes: totalBytes, free_pct: freePct },
-    evidence: { ...what, mountpoint, free: formatBytes(freeBytes), total: formatBytes(totalBytes), free_pct: freePct, free_query: free.evidence, total_query: total.evidence },
-    message: `${formatBytes(freeBytes)} free of ${formatBytes(totalBytes)} at ${mountpoint} (instance ${base.instance})`,
+    evidence: { ...space.evidence, free: formatBytes(freeBytes), total: formatBytes(totalBytes), free_pct: freePct },
+    message: `${formatBytes(freeBytes)} free of ${formatBytes(totalBytes)} at ${space.mountpoint} (instance ${space.instance})`,
   };
 }
 
@@ -59,6 +84,6 @@ function longestPrefix(path: string, mountpoints: string[]): string | undefined 
   return mountpoints.filter((mp) => mp && inside(mp)).sort((a, b) => b.length - a.length)[0];
 }
 
-function error(evidence: Record<string, unknown>, message: string): RawOutcome {
-  return { status: 'error', observed: {}, evidence, message };
+function error(evidence: Record<string, unknown>, message: string): FreeSpace {
+  return { ok: false, outcome: { status: 'error', observed: {}, evidence, message } };
 }

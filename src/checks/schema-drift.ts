@@ -11,7 +11,8 @@ import { defineCheck, type CheckContext, type RawOutcome } from './types.js';
  * constraints are left out: a rename is not drift). `map` pairs a table with
  * the reference table of the same shape (a migrated staging keeps the
  * original table as _legacy); the reference table a mapped name would
- * otherwise meet (the migrated one) is not compared.
+ * otherwise meet (the migrated one) is not compared. A mapping whose target
+ * is absent there (staging rolled back) falls back to the same name.
  */
 
 interface TableShape {
@@ -46,11 +47,14 @@ export const schemaDriftCheck = defineCheck({
     const here = ctx.environment;
     const there = params.against.environment;
     const drifts: string[] = [];
-    const mappedAway = new Set(Object.keys(params.map).filter((k) => params.map[k] !== k));
+    // A mapping applies while its target exists there: a staging rolled back
+    // after the rehearsal has no _legacy table, and its table is the original again.
+    const mapping = (name: string) => (params.map[name] !== undefined && theirs.has(params.map[name]) ? params.map[name] : name);
+    const mappedAway = new Set(Object.keys(params.map).filter((k) => mapping(k) !== k));
     const compared = new Set<string>();
     for (const [name, shape] of mine) {
       if (!keep(name)) continue;
-      const counterpart = params.map[name] ?? name;
+      const counterpart = mapping(name);
       const other = theirs.get(counterpart);
       compared.add(counterpart);
       const label = counterpart === name ? name : `${name} (≙ ${counterpart})`;

@@ -623,7 +623,7 @@ export const checkTypes = {
 
   disk_headroom: def({
     description:
-      "Before DDL that copies a table: free space on the database's data directory (statfs on the worker host, or a path) against the table's total size (heap, indexes, TOAST) times a factor for the copy plus its WAL.",
+      "Before DDL that copies a table: free space on the database's data volume (statfs on the worker host for a local database or a mounted path; node_exporter through Prometheus for a remote one) against the table's total size (heap, indexes, TOAST, every partition) times a factor for the copy plus its WAL.",
     reads: 'host',
     params: z
       .strictObject({
@@ -632,9 +632,17 @@ export const checkTypes = {
         factor: z.number().positive().default(2),
         location: z.enum(['data_directory', 'path']).default('data_directory'),
         path: z.string().min(1).optional(),
+        /** local: statfs on the worker host; prometheus: the database host's node_exporter. */
+        source: hostSource.default('local'),
+        /** For source prometheus: node_exporter's mountpoint label of the data volume. */
+        mountpoint: z.string().optional(),
         timeout,
       })
-      .refine((p) => p.location !== 'path' || p.path !== undefined, { error: 'location path needs path', path: ['path'] }),
+      .refine((p) => p.location !== 'path' || p.path !== undefined, { error: 'location path needs path', path: ['path'] })
+      .refine((p) => p.source !== 'prometheus' || p.mountpoint !== undefined || p.location === 'path', {
+        error: "source prometheus needs mountpoint (node_exporter's mountpoint label of the data volume) or location path",
+        path: ['mountpoint'],
+      }),
     metrics: { free_bytes: 'bytes', needed_bytes: 'bytes', table_bytes: 'bytes', headroom_bytes: 'bytes', ratio: 'number' },
     primary: 'headroom_bytes',
     needsExpect: false,

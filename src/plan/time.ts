@@ -46,11 +46,34 @@ function daysInMonth(year: number, month: number): number {
 
 export function isValidTimeZone(zone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    formatterFor(zone);
     return true;
   } catch {
     return false;
   }
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one (it loads the
+// zone's rules): one per zone, kept. A status view formats dozens of moments.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let fmt = formatters.get(zone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(zone, fmt);
+  }
+  return fmt;
 }
 
 export interface LocalParts {
@@ -68,19 +91,8 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /** The wall-clock reading of an instant in a zone. */
 export function localParts(instant: Date, zone: string): LocalParts {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    weekday: 'short',
-  });
   const parts: Record<string, string> = {};
-  for (const p of fmt.formatToParts(instant)) parts[p.type] = p.value;
+  for (const p of formatterFor(zone).formatToParts(instant)) parts[p.type] = p.value;
   return {
     year: Number(parts.year),
     month: Number(parts.month),

@@ -22,6 +22,17 @@ describe('the shipped plans', { timeout: 120_000 }, () => {
     expect(loaded.map((l) => l.plan.id)).toEqual(['opt1', 'demo']);
   });
 
+  it("run the DBA's blockers before DDL in cp3's 08:00-12:00 pre-cutover slot", () => {
+    for (const { plan } of loadPlans([fromRoot('plans/opt1.yaml'), fromRoot('plans/demo.yaml')])) {
+      const cp3 = plan.checkpoints.find((c) => c.id === 'cp3')!;
+      const blockers = cp3.criteria.find((c) => c.id === 'ddl_blockers')!;
+      expect(blockers.phase).toBe('pre_cutover');
+      expect(blockers.checks.map((k) => k.id)).toEqual(['long_transactions', 'prepared_transactions', 'replication_lag', 'replication_slots', 'invalid_indexes', 'disk_for_copy', 'schema_drift']);
+      const slot = cp3.pre_cutover!.slots.find((s) => s.title === 'Final pre-cutover checks')!;
+      expect(slot.criteria).toContain('ddl_blockers');
+    }
+  });
+
   it('pass plan:check with no warnings, summarised in the plan time zone', async () => {
     const { code, output } = await planCheck(['plans/opt1.yaml', 'plans/demo.yaml', '--roles', 'roles.example.yaml']);
     expect(code, output).toBe(0);

@@ -11,6 +11,8 @@ import { samplePrometheus, sampleQueriesOf } from '../../../src/checks/prometheu
 import type { CheckOutcome } from '../../../src/checks/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import { checkSchema, type Check, type Plan } from '../../../src/plan/schema.js';
+import pg from 'pg';
+import { emptyDatabase } from './support.js';
 import { freePort, startPrometheusStack, type PrometheusStack } from '../../support/prometheus-stack.js';
 
 /**
@@ -179,6 +181,35 @@ describe('host_resources from Prometheus (node_exporter)', () => {
     );
     expect(byPath.status).toBe('fail');
     expect(byPath.evidence.mountpoint).toBeTypeOf('string');
+  });
+
+  it('measures headroom for a copy on a remote data volume (disk_headroom with source prometheus)', async () => {
+    const db = await emptyDatabase('headroom');
+    try {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query(`CREATE TABLE public.big AS SELECT g AS id, repeat('x', 200) AS payload FROM generate_series(1, 20000) g`);
+      const { rows } = await client.query(`SELECT pg_total_relation_size('public.big')::float8 AS bytes`);
+      await client.end();
+      const tableBytes = rows[0].bytes as number;
+      const ctx = { ...withPrometheus(), targetUrl: db.url };
+
+      const fits = await run(check({ type: 'disk_headroom', params: { table: 'public.big', source: 'prometheus', mountpoint: '/' } }), ctx);
+      expect(fits.status, fits.message).toBe('pass');
+      expect(fits.observed).toMatchObject({ table_bytes: tableBytes, needed_bytes: tableBytes * 2 });
+      expect(fits.message).toMatch(/free at \/ \(instance .*\), .* needed \(public\.big .* × 2 for the copy and its WAL\): .* to spare/);
+
+      // A factor no disk can hold fails, with the shortfall.
+      const short = await run(check({ type: 'disk_headroom', params: { table: 'public.big', factor: 1e12, source: 'prometheus', mountpoint: '/' } }), ctx);
+      expect(short.status).toBe('fail');
+      expect(short.message).toMatch(/short$/);
+
+      // A mount point node_exporter does not report is an error, not a pass.
+      const unknown = await run(check({ type: 'disk_headroom', params: { table: 'public.big', source: 'prometheus', mountpoint: '/no/such/mount' } }), ctx);
+      expect(unknown.status).toBe('error');
+    } finally {
+      await db.drop();
+    }
   });
 
   it('network utilisation needs a link speed: without one it falls back to a person, said plainly', async () => {

@@ -29,24 +29,12 @@ describe('cp3 pre-cutover timeline and decision', () => {
     plan = await writeCutoverPlan({
       mutate: (doc: Doc) => {
         const cp3 = (doc.checkpoints as Doc[]).find((c) => c.id === 'cp3')!;
-        const sql = (id: string, title: string, query: string, op = '==', value = 0) => ({ id, title, source: title, type: 'sql', params: { query }, expect: { op, value } });
+        // The DBA's blockers before DDL exactly as plans/demo.yaml ships them.
+        const blockers = (cp3.criteria as Doc[]).find((c) => c.id === 'ddl_blockers');
+        if (!blockers) throw new Error('plans/demo.yaml has no ddl_blockers criterion');
         cp3.criteria = [
           ...(cp3.criteria as Doc[]).filter((c) => c.phase !== 'pre_cutover'),
-          {
-            id: 'ddl_blockers',
-            title: 'Blockers before DDL',
-            source: 'Blockers before DDL',
-            phase: 'pre_cutover',
-            checks: [
-              sql('long_transactions', 'No long-running transactions', `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < now() - interval '5 minutes'`),
-              sql('prepared_transactions', 'No prepared transactions', `SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()`),
-              sql('replication_lag', 'Replication lag', `SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication`, '<', 5),
-              sql('replication_slots', 'No inactive replication slots', `SELECT count(*) FROM pg_replication_slots WHERE NOT active`),
-              sql('invalid_indexes', 'No invalid indexes', `SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace AND NOT i.indisvalid`),
-              { id: 'disk_for_copy', title: 'Free disk for the copy plus WAL', source: 'Free disk for the copy plus WAL', type: 'disk_headroom', params: { table: 'public.catalogo_geometrias', factor: 2 } },
-              { id: 'schema_drift', title: 'Schema drift production vs staging', source: 'Schema drift production vs staging', type: 'schema_drift', params: { against: { environment: 'staging' }, ignore: ['public.spatial_ref_sys'] } },
-            ],
-          },
+          blockers,
           {
             id: 'team',
             title: 'Team and files',
@@ -122,5 +110,30 @@ describe('cp3 pre-cutover timeline and decision', () => {
     expect(run.decisionDetail).toMatchObject({ phase: 'pre_cutover' });
     // Only the pre-cutover phase ran: no validation check was measured before the migration.
     expect((await h.core.store.runs.results(run.id)).map((r) => r.checkId)).not.toContain('val_row_count');
+  });
+
+  it('a blocker on production (an invalid index left by a failed CREATE INDEX CONCURRENTLY) decides DELAY, naming it', async () => {
+    await prod.client.query(`CREATE TABLE public.dup_codes (code int)`);
+    await prod.client.query(`INSERT INTO public.dup_codes VALUES (1), (1)`);
+    await expect(prod.client.query(`CREATE UNIQUE INDEX CONCURRENTLY dup_codes_code ON public.dup_codes (code)`)).rejects.toThrow(/could not create unique index/);
+    try {
+      expect(ackText(await h.command('cp3 run', DBA))).toMatch(/queued on production/);
+      const run = await h.fake.waitFor(
+        async () => {
+          const r = await h.core.store.runs.latest('demo', 'cp3');
+          return r && r.number === 3 && r.status === 'complete' ? r : undefined;
+        },
+        { timeoutMs: 60_000, description: 'run #3 decided' },
+      );
+      const results = await h.core.store.runs.results(run.id);
+      expect(results.find((r) => r.checkId === 'invalid_indexes')).toMatchObject({ status: 'fail' });
+      // schema_drift sees the table staging does not have.
+      expect(results.find((r) => r.checkId === 'schema_drift')?.message).toMatch(/public\.dup_codes: only on production/);
+      expect(run.decisionKind).not.toBe('go');
+      const card = await h.fake.waitFor(() => h.fake.messages().find((m) => /pre-cutover checks · run #3/.test(m.text) && /DELAY/.test(blocksText(m))), { timeoutMs: 30_000, description: 'the DELAY on run #3' });
+      expect(blocksText(card)).toMatch(/No invalid indexes/);
+    } finally {
+      await prod.client.query(`DROP TABLE public.dup_codes`);
+    }
   });
 });
