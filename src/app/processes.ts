@@ -14,6 +14,8 @@ import { registerInteractions } from './interactions.js';
 import { onWorkerStart as cutoverOnWorkerStart } from '../cutover/startup.js';
 import { restoreSchedules } from '../stability/schedules.js';
 import { registerStateMetrics } from '../observability/state-metrics.js';
+import { createRunLauncher } from '../engine/flow.js';
+import { startRunRecovery } from '../engine/recover-runs.js';
 
 /** The token the built-in Slack emulator accepts in local mode (it guards nothing real). */
 export const LOCAL_BOT_TOKEN = 'xoxb-local-golive';
@@ -69,7 +71,7 @@ export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: Cu
 export function startWorkers(
   core: Core,
   slack: Pick<WebSlackSettings, 'botToken' | 'apiUrl'>,
-  options: { locks?: { lockDurationMs?: number; stalledIntervalMs?: number } } = {},
+  options: { locks?: { lockDurationMs?: number; stalledIntervalMs?: number }; runRecovery?: { intervalMs: number; minAgeMs: number } } = {},
 ): WorkerRuntime & { connectionClose(): void } {
   const connection = createRedis(core.config.redisUrl, 'worker');
   const poster = createPoster(core, slack);
@@ -86,5 +88,19 @@ export function startWorkers(
   cutoverOnWorkerStart(core, poster);
   // Stability samplers, briefings and the window's evaluation are re-created from the state DB (never throws).
   void restoreSchedules(core);
-  return { ...runtime, connectionClose: () => connection.disconnect() };
+  // Runs whose flow Redis lost get their missing checks queued again (a timer: it must not depend on Redis keeping a scheduler).
+  const launcher = createRunLauncher({ connection, prefix: core.config.queuePrefix });
+  const recovery = startRunRecovery(
+    { store: core.store, plans: core.plans, queues: core.queues, launcher, logger: core.logger.child({ component: 'run-recovery' }) },
+    options.runRecovery ?? { intervalMs: 60_000, minAgeMs: 60_000 },
+  );
+  return {
+    ...runtime,
+    async close() {
+      await recovery.stop();
+      await runtime.close();
+      await launcher.close();
+    },
+    connectionClose: () => connection.disconnect(),
+  };
 }

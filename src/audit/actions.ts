@@ -11,6 +11,8 @@ export const AUDIT = {
   permissionRefused: 'permission.refused',
   runStarted: 'run.started',
   runDecided: 'run.decided',
+  /** A run's flow was lost from Redis and its missing checks queued again (the recovery pass). */
+  runRequeued: 'run.requeued',
   /** A finished run decided again after a manual check was attested. */
   runRedecided: 'run.redecided',
   attestation: 'check.attested',

@@ -15,13 +15,13 @@ import { checkJobId, finalizeJobId, type ExecutionGroup } from './groups.js';
  * forever: `ignoreDependencyOnFailure` lets the parent run, and finalize
  * records the missing result as an error.
  */
-export function buildRunFlow(runId: number, groups: ExecutionGroup[]): FlowJob {
+export function buildRunFlow(runId: number, groups: ExecutionGroup[], generation = 1): FlowJob {
   const childOptions = { ...DEFAULT_JOB_OPTIONS, ignoreDependencyOnFailure: true };
   const node = (group: ExecutionGroup, children?: FlowJobNode[]): FlowJobNode => ({
     name: 'check',
     queueName: jobQueue.check,
     data: jobPayloads.check.parse({ runId, checkIds: group.checks.map((c) => c.id) }),
-    opts: { ...childOptions, jobId: checkJobId(runId, group.id) },
+    opts: { ...childOptions, jobId: checkJobId(runId, group.id, generation) },
     ...(children && children.length ? { children } : {}),
   });
 
@@ -38,22 +38,22 @@ export function buildRunFlow(runId: number, groups: ExecutionGroup[]): FlowJob {
     name: 'finalize-run',
     queueName: jobQueue['finalize-run'],
     data: jobPayloads['finalize-run'].parse({ runId }),
-    opts: { ...DEFAULT_JOB_OPTIONS, jobId: finalizeJobId(runId) },
+    opts: { ...DEFAULT_JOB_OPTIONS, jobId: finalizeJobId(runId, generation) },
     children,
   };
 }
 
 export interface RunLauncher {
-  launch(runId: number, groups: ExecutionGroup[]): Promise<void>;
+  launch(runId: number, groups: ExecutionGroup[], generation?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createRunLauncher(deps: { connection: Redis; prefix: string }): RunLauncher {
   let producer: FlowProducer | undefined;
   return {
-    async launch(runId, groups) {
+    async launch(runId, groups, generation = 1) {
       producer ??= new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
-      await producer.add(buildRunFlow(runId, groups));
+      await producer.add(buildRunFlow(runId, groups, generation));
     },
     async close() {
       await producer?.close();

@@ -42,11 +42,19 @@ export function runsLast(type: string): boolean {
   return isCheckTypeId(type) && (checkTypes[type] as CheckTypeDef).runsLast === true;
 }
 
-/** Job ids: stable per run and check, so a second enqueue of the same flow is ignored. */
-export function checkJobId(runId: number, groupId: string): string {
-  return `run-${runId}-check-${groupId}`;
+/**
+ * Job ids: stable per run, check and flow generation, so a second enqueue of
+ * the same flow is ignored. Generation 1 keeps the ids jobs queued before
+ * generations existed were given; a recovered flow (generation 2+) gets new ones.
+ */
+export function checkJobId(runId: number, groupId: string, generation = 1): string {
+  return `run-${runId}${generationTag(generation)}-check-${groupId}`;
 }
 
-export function finalizeJobId(runId: number): string {
-  return `run-${runId}-finalize`;
+export function finalizeJobId(runId: number, generation = 1): string {
+  return `run-${runId}${generationTag(generation)}-finalize`;
+}
+
+function generationTag(generation: number): string {
+  return generation === 1 ? '' : `-g${generation}`;
 }

@@ -72,6 +72,8 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const groups = executionGroups(cp, environment);
   try {
     await deps.cards.post(run.id, input.channelId);
+    // On record before it is queued: a flow lost between the two is found by the recovery pass.
+    await deps.store.runs.markFlow(run.id, 1);
     await deps.launcher.launch(run.id, groups);
   } catch (err) {
     // A run that never got its jobs must not block the next attempt as "in progress".

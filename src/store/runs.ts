@@ -106,6 +106,31 @@ export function createRunStore(pool: Pool) {
       return new Map(rows.map((row) => [row.checkpoint_id as string, toRun(row)]));
     },
 
+    /**
+     * The run's checks are now a BullMQ flow of this generation (1 when
+     * first queued). A generation above 1 is taken only from the one before
+     * it: of two workers recovering the same lost flow, one wins.
+     */
+    async markFlow(runId: number, generation: number): Promise<boolean> {
+      const r = await pool.query(
+        `UPDATE runs SET flow_generation = $2, flow_launched_at = now()
+          WHERE id = $1 AND status = 'running' AND coalesce(flow_generation, 0) = $2 - 1`,
+        [runId, generation],
+      );
+      return r.rowCount === 1;
+    },
+
+    /** Runs still in progress whose flow was queued at least `minAgeMs` ago (state DB clock). */
+    async runningFlows(minAgeMs: number): Promise<{ run: RunRecord; generation: number }[]> {
+      const { rows } = await pool.query(
+        `SELECT ${RUN_COLUMNS}, flow_generation FROM runs
+          WHERE status = 'running' AND flow_generation IS NOT NULL AND flow_launched_at < now() - make_interval(secs => $1::float8 / 1000)
+          ORDER BY id`,
+        [minAgeMs],
+      );
+      return rows.map((row) => ({ run: toRun(row), generation: Number(row.flow_generation) }));
+    },
+
     async results(runId: number): Promise<CheckResultRecord[]> {
       const { rows } = await pool.query(
         `SELECT run_id, check_id, criterion_id, status, observed, expected, message, evidence, duration_ms, recorded_at
