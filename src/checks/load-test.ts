@@ -116,6 +116,7 @@ export const loadTestCheck = defineCheck({
       peak_connected: result.peakConnected,
       elapsed_ms: result.elapsedMs,
       latency: result.latency,
+      latency_histogram: result.latencyHistogram,
       by_query: result.byScript,
       errors_by_kind: result.errorsByKind,
       error_samples: result.errorSamples,

@@ -26,6 +26,12 @@ export interface LatencySummary {
   p99_ms: number | null;
 }
 
+export interface HistogramBucket {
+  from_ms: number;
+  to_ms: number;
+  count: number;
+}
+
 export class LatencyHistogram {
   private readonly counts = new Float64Array(BUCKETS);
   private total = 0;
@@ -71,6 +77,32 @@ export class LatencyHistogram {
     this.maxUs = Math.max(this.maxUs, other.maxUs);
   }
 
+  /**
+   * The distribution for a report: the non-empty buckets merged `merge` at a
+   * time (sub-millisecond buckets by 16 µs; above, `64 / merge` buckets per
+   * power of two, each at most 1/8 of its value wide by default), so a long
+   * run's evidence stays a few hundred rows. Counts are exact; bounds in ms.
+   */
+  buckets(merge = 8): HistogramBucket[] {
+    const out: HistogramBucket[] = [];
+    const push = (fromUs: number, toUs: number, count: number) => {
+      if (count > 0) out.push({ from_ms: fromUs / 1000, to_ms: toUs / 1000, count });
+    };
+    const linearStep = 16;
+    for (let from = 0; from < LINEAR_LIMIT; from += linearStep) {
+      let count = 0;
+      for (let i = from; i < from + linearStep; i++) count += this.counts[i]!;
+      push(from, from + linearStep, count);
+    }
+    for (let index = LINEAR_LIMIT; index < BUCKETS; index += merge) {
+      let count = 0;
+      for (let i = index; i < index + merge; i++) count += this.counts[i]!;
+      if (count === 0) continue;
+      push(lowerOf(index), lowerOf(index + merge - 1) + widthOf(index), count);
+    }
+    return out;
+  }
+
   summary(): LatencySummary {
     const r = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
     if (this.total === 0) return { count: 0, min_ms: null, max_ms: null, mean_ms: null, p50_ms: null, p95_ms: null, p99_ms: null };
@@ -92,6 +124,17 @@ export function bucketOf(us: number): number {
   const e = Math.min(MAX_EXPONENT, bitLength(us) - 1 - SUB_BITS);
   const mantissa = Math.min(2 * SUB_BUCKETS - 1, Math.floor(us / 2 ** e));
   return LINEAR_LIMIT + (e - 1) * SUB_BUCKETS + (mantissa - SUB_BUCKETS);
+}
+
+/** The lower bound of a bucket above the linear range, in microseconds. */
+function lowerOf(index: number): number {
+  const e = Math.floor((index - LINEAR_LIMIT) / SUB_BUCKETS) + 1;
+  const mantissa = ((index - LINEAR_LIMIT) % SUB_BUCKETS) + SUB_BUCKETS;
+  return mantissa * 2 ** e;
+}
+
+function widthOf(index: number): number {
+  return 2 ** (Math.floor((index - LINEAR_LIMIT) / SUB_BUCKETS) + 1);
 }
 
 /** The middle of a bucket, in microseconds. */

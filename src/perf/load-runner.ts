@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { LatencyHistogram, type LatencySummary } from './histogram.js';
+import { LatencyHistogram, type HistogramBucket, type LatencySummary } from './histogram.js';
 import { seededRandom } from './random.js';
 import { RAW_TYPES } from './raw-types.js';
 import { takeOverSession, type WireSession } from './wire-session.js';
@@ -91,6 +91,8 @@ export interface LoadRunResult {
   elapsedMs: number;
   tps: number;
   latency: LatencySummary;
+  /** Every request's latency, as the histogram's buckets (merged for the evidence). */
+  latencyHistogram: HistogramBucket[];
   byScript: Record<string, LatencySummary & { errors: number }>;
   intervals: IntervalFigures[];
   /** Throughput of the first quarter of the intervals against the last, percent (positive: it dropped). */
@@ -301,6 +303,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     elapsedMs: Math.round(elapsedMs),
     tps: elapsedMs > 0 ? round2(transactions / (elapsedMs / 1000)) : 0,
     latency: total.summary(),
+    latencyHistogram: total.buckets(),
     byScript: Object.fromEntries([...perScript].map(([id, s]) => [id, { ...s.histogram.summary(), errors: s.errors }])),
     intervals: intervalFigures,
     degradationPct: degradation(intervalFigures),

@@ -5,6 +5,7 @@ import { executeGroup } from '../../../src/checks/execute.js';
 import { SERVER_URL } from '../../support/constants.js';
 import { createDemoTestDatabase, type DemoTestDatabase } from '../demo/support.js';
 import { perfCheck, perfContext } from './perf-support.js';
+import { histogramOf } from '../../../src/reports/documents/load-test.js';
 
 /**
  * Every load test of the suite lives in this file: vitest runs one file's
@@ -57,6 +58,9 @@ describe('load_test check', () => {
     expect(e.intervals.reduce((sum: number, i: { transactions: number }) => sum + i.transactions, 0)).toBe(o.transactions);
     expect(Object.keys(e.by_query)).toEqual(['Q1', 'Q2', 'Q3']);
     expect(e.latency.count).toBe(o.transactions);
+    // The distribution itself, for the report's histogram CSV: every request in one bin.
+    expect(e.latency_histogram.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(o.transactions);
+    expect(histogramOf(e)!.length).toBe(e.latency_histogram.length);
     expect(e.capacity.available).toBeGreaterThanOrEqual(100);
   });
 

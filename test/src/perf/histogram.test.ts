@@ -58,4 +58,26 @@ describe('LatencyHistogram', () => {
     expect(a.count).toBe(2);
     expect(a.summary().max_ms).toBe(3);
   });
+
+  it('exports its buckets for a report: every request counted once, each value inside its bucket, bins ordered and disjoint', () => {
+    const h = new LatencyHistogram();
+    const values: number[] = [];
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let i = 0; i < 20_000; i++) values.push(0.01 + random() ** 3 * 2_000); // 10 µs .. 2 s, skewed low
+    for (const v of values) h.recordMs(v);
+    const buckets = h.buckets();
+    expect(buckets.reduce((n, b) => n + b.count, 0)).toBe(values.length);
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]!.from_ms).toBeGreaterThanOrEqual(buckets[i - 1]!.to_ms);
+    // Each value lands in the bin that covers it (values rounded to the microsecond, as recorded).
+    for (const v of values.slice(0, 500)) {
+      const ms = Math.round(v * 1000) / 1000;
+      const bin = buckets.find((b) => ms >= b.from_ms && ms < b.to_ms);
+      expect(bin, `${ms} ms`).toBeDefined();
+    }
+    // Above 128 µs a bin is at most 1/8 of its lower bound wide (merged by 8 of 64 per power of two).
+    for (const b of buckets.filter((x) => x.from_ms >= 0.128)) expect(b.to_ms - b.from_ms).toBeLessThanOrEqual(b.from_ms / 8 + 1e-9);
+    expect(buckets.length).toBeLessThan(200);
+    expect(new LatencyHistogram().buckets()).toEqual([]);
+  });
 });
