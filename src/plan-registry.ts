@@ -12,6 +12,9 @@ import type { Store } from './store/index.js';
  * GOLIVE_ENV_*_URL variables; a bad file stops the process before anything
  * connects.
  */
+/** owner: the environment's url_var (migrations); read: its readonly_url_var when named. */
+export type EnvAccess = 'owner' | 'read';
+
 export interface PlanRegistry {
   list(): Plan[];
   get(planId: string): Plan | undefined;
@@ -25,8 +28,13 @@ export interface PlanRegistry {
   /** Everyone the roles file names, for the local emulator's user switcher. */
   people(): { id: string; name: string }[];
   usergroupMembers(): Record<string, string[]>;
-  /** The connection URL of a plan's environment, from its GOLIVE_ENV_<NAME>_URL. */
-  envUrl(planId: string, environment: string): string;
+  /**
+   * The connection URL of a plan's environment: `owner` (default) from its
+   * url_var, for what changes the database (step runner, cutover); `read`
+   * from its readonly_url_var when the plan names one (checks, samplers,
+   * baselines), else the owner URL.
+   */
+  envUrl(planId: string, environment: string, access?: EnvAccess): string;
   /** Time zone and (for relative plans) the recorded start, to resolve plan moments. */
   momentContext(planId: string): MomentContext;
   /** Record every plan in the state DB; relative plans get their start recorded once. */
@@ -44,17 +52,18 @@ export async function loadPlanRegistry(options: {
   const byId = new Map(plans.map((l) => [l.plan.id, l]));
   const starts = new Map<string, Date>();
 
-  const envUrlOf = (plan: Plan, environment: string): string | undefined => {
+  const valueOf = (variable: string): string | undefined => options.environments[variable.replace(/^GOLIVE_ENV_/, '').replace(/_URL$/, '').toLowerCase()];
+  const envUrlOf = (plan: Plan, environment: string, access: EnvAccess): string | undefined => {
     const env = plan.environments[environment];
     if (!env) return undefined;
-    const name = env.url_var.replace(/^GOLIVE_ENV_/, '').replace(/_URL$/, '').toLowerCase();
-    return options.environments[name];
+    return access === 'read' && env.readonly_url_var ? valueOf(env.readonly_url_var) : valueOf(env.url_var);
   };
-  // Every environment a plan names must have a URL now, not at cutover time.
+  // Every URL a plan names must be set now, not at cutover time.
   const missing = plans.flatMap((l) =>
-    Object.entries(l.plan.environments)
-      .filter(([name]) => !envUrlOf(l.plan, name))
-      .map(([name, env]) => `${l.file}: environments.${name}: ${env.url_var} is not set`),
+    Object.entries(l.plan.environments).flatMap(([name, env]) => [
+      ...(valueOf(env.url_var) ? [] : [`${l.file}: environments.${name}.url_var: ${env.url_var} is not set`]),
+      ...(env.readonly_url_var && !valueOf(env.readonly_url_var) ? [`${l.file}: environments.${name}.readonly_url_var: ${env.readonly_url_var} is not set`] : []),
+    ]),
   );
   if (missing.length) throw new GoliveError('ENV_URL_MISSING', missing.join('\n'));
 
@@ -89,9 +98,9 @@ export async function loadPlanRegistry(options: {
     },
     // Group membership lives in Slack; the local emulator has none to serve.
     usergroupMembers: () => ({}),
-    envUrl(planId, environment) {
+    envUrl(planId, environment, access = 'owner') {
       const plan = registry.require(planId);
-      const url = envUrlOf(plan, environment);
+      const url = envUrlOf(plan, environment, access);
       if (!url) throw new GoliveError('ENV_UNKNOWN', `plan "${planId}" has no environment "${environment}" (it has ${Object.keys(plan.environments).join(', ')})`);
       return url;
     },

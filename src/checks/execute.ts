@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { parseCheckParams, type CheckTypeId } from '../plan/check-types.js';
+import { checkWrites, parseCheckParams, type CheckTypeId } from '../plan/check-types.js';
 import { parseDuration } from '../plan/duration.js';
 import { expectationsOf, type Check } from '../plan/schema.js';
 import { describeError } from '../errors.js';
@@ -51,7 +51,9 @@ export async function executeCheck(check: Pick<Check, 'id' | 'type' | 'params' |
         giveUp = setTimeout(() => resolve(timeoutOutcome(timeoutMs, base.signal?.aborted === true)), GRACE_MS);
       });
     });
-    const work = impl.run(params, { ...base, logger: log, timeoutMs, signal: controller.signal, expectations: expectationsOf(check) }).catch((err: unknown): RawOutcome => {
+    // Least privilege: a check that only reads connects with the read-only URL when there is one.
+    const targetUrl = base.ownerUrl && checkWrites(check.type, params as Record<string, unknown>) ? base.ownerUrl : base.targetUrl;
+    const work = impl.run(params, { ...base, targetUrl, logger: log, timeoutMs, signal: controller.signal, expectations: expectationsOf(check) }).catch((err: unknown): RawOutcome => {
       log.warn({ err }, 'check module threw');
       return { status: 'error', observed: {}, evidence: {}, message: `the check crashed: ${describeError(err)}` };
     });

@@ -54,8 +54,14 @@ export interface CheckContext {
   planDir: string;
   checkpointId: string;
   environment: string;
-  /** The environment's connection URL. Never printed: use redactUrl. */
+  /**
+   * The environment's connection URL: its read-only URL when the plan names
+   * one (`readonly_url_var`), except for checks that write (registry
+   * `writes`), which get the owner URL. Never printed: use redactUrl.
+   */
   targetUrl: string;
+  /** The environment's owner URL (`url_var`), when it differs from targetUrl; the engine picks between them per check. */
+  ownerUrl?: string | undefined;
   timeoutMs: number;
   /** Aborted on timeout or shutdown: a module stops its queries and child processes. */
   signal: AbortSignal;

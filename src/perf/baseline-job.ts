@@ -46,7 +46,7 @@ export async function runBaselineCapture(deps: BaselineJobDeps, payload: JobPayl
       plan,
       planDir: path.dirname(path.resolve(loaded?.file ?? '.')),
       environment,
-      targetUrl: deps.plans.envUrl(plan.id, environment),
+      targetUrl: deps.plans.envUrl(plan.id, environment, 'read'),
       capturedBy: target.userId,
     });
   } catch (err) {

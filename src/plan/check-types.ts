@@ -67,6 +67,20 @@ export interface CheckTypeDef {
   runsLast?: boolean;
   /** Plan entities the params name, for the loader's cross-checks. */
   refs?: (params: Record<string, unknown>) => CheckRefs;
+  /**
+   * true (or true for these params): the check changes the database or
+   * creates one, so it connects with the environment's owner URL
+   * (`url_var`); every other check uses `readonly_url_var` when the plan
+   * names one.
+   */
+  writes?: boolean | ((params: Record<string, unknown>) => boolean);
+}
+
+/** Does this check need the environment's owner URL (it writes), rather than its read-only one? */
+export function checkWrites(type: string, params: Record<string, unknown>): boolean {
+  if (!isCheckTypeId(type)) return false;
+  const writes = (checkTypes[type] as CheckTypeDef).writes;
+  return typeof writes === 'function' ? writes(params) : writes === true;
 }
 
 export interface CheckRefs {
@@ -158,6 +172,8 @@ export const checkTypes = {
     description: 'A real pg_dump of the environment into the backup directory, then pg_restore --list of the file (and optionally a restore into a scratch database).',
     reads: 'database',
     shared: true,
+    // pg_dump only reads; a restore into a scratch database creates one.
+    writes: (p) => p.restore_into_scratch === true,
     params: z.strictObject({
       path: z.string().min(1),
       /** Kept under this name when given (the pre-OPT1 backup); otherwise a temporary name, removed after the check. */
@@ -231,6 +247,7 @@ export const checkTypes = {
   sql: def({
     description: 'A query whose single value (first column of the first row) is compared with the expectation; read-only unless said.',
     reads: 'database',
+    writes: (p) => p.readonly === false,
     params: z.strictObject({ query: sqlText, readonly: z.boolean().default(true), timeout }),
     metrics: { value: 'any' },
     primary: 'value',
@@ -498,6 +515,7 @@ export const checkTypes = {
     reads: 'database',
     shared: true,
     runsLast: true,
+    writes: true,
     params: z.strictObject({
       repetitions: positiveInt.default(3),
       /** Each rollback must finish within this; default: the plan's cutover rollback limit. */

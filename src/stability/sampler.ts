@@ -92,7 +92,7 @@ export function createSampler(deps: SamplerDeps) {
       const found = locate(input);
       if ('skipped' in found) return found;
       const { plan, window } = found;
-      const databaseUrl = deps.plans.envUrl(plan.id, window.environment);
+      const databaseUrl = deps.plans.envUrl(plan.id, window.environment, 'read');
       const timeoutMs = probeTimeoutMs(window.probeEveryMs);
       const slot = slotOf(window, window.probeEveryMs, input.at);
       const results = await Promise.all(
@@ -145,7 +145,7 @@ export function createSampler(deps: SamplerDeps) {
       }
       const timeoutMs = Math.min(60_000, Math.max(2_000, Math.round(window.metricsEveryMs / 2)));
       const figures: MetricsFigures = await takeMetricsSample({
-        url: deps.plans.envUrl(plan.id, window.environment),
+        url: deps.plans.envUrl(plan.id, window.environment, 'read'),
         table: plan.target.table,
         queries,
         baselines,
