@@ -1,11 +1,9 @@
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DIGEST_SETTINGS, rowHashOf, tableDigest, type RowHash } from '../src/checks/content-hash.js';
 import { resolveTable, type TableRef } from '../src/checks/catalog.js';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase, withAdminClient } from '../src/demo/databases.js';
-import { DEFAULT_SERVER_URL } from '../src/demo/setup.js';
-import { ensureDemoTemplate, templateMarker } from '../src/demo/template.js';
-import { redactUrl } from '../src/redact.js';
+import { templateMarker } from '../src/demo/template.js';
+import { benchTemplate, demoBenchArgs, log, out } from './demo-bench.js';
 import { fmt, median } from './support.js';
 
 /**
@@ -25,28 +23,13 @@ import { fmt, median } from './support.js';
  * geometries to text costs.
  */
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '1000000' },
-    prefix: { type: 'string', default: 'golive_bench' },
-    server: { type: 'string', default: DEFAULT_SERVER_URL },
-    repeat: { type: 'string', default: '7' },
-    alternatives: { type: 'boolean', default: false },
-  },
-});
-const rows = Number(values.rows.replace(/_/g, ''));
-const repeat = Number(values.repeat);
-const serverUrl = values.server;
-const prefix = values.prefix;
-if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive integer, got ${values.rows}`);
-if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
+const bench = demoBenchArgs({ repeat: '7' }, { alternatives: { type: 'boolean', default: false } });
+const { rows, repeat, serverUrl, prefix } = bench;
+const values = { alternatives: bench.values.alternatives === true };
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const out = (line: string) => process.stdout.write(`${line}\n`);
 const TABLE = 'public.catalogo_geometrias';
 
-log(`template ${prefix}_template with ${rows.toLocaleString('en')} rows on ${redactUrl(serverUrl)} (built once, then reused)`);
-const template = (await ensureDemoTemplate({ serverUrl, prefix, rows, log })).name;
+const template = await benchTemplate(bench);
 
 /**
  * The benchmark's own copy of the template, kept between runs. Its comment

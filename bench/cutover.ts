@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp as copyDir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { systemClock } from '../src/clock.js';
 import { DEFAULT_TIMING, type CutoverDeps, type CutoverPoster } from '../src/cutover/deps.js';
@@ -11,16 +9,14 @@ import { runCutoverJob } from '../src/cutover/procedure.js';
 import { dropDatabase as dropStateDatabase } from '../src/db/ensure-database.js';
 import { migrateStateDb } from '../src/db/migrate.js';
 import { createPool, withDatabase } from '../src/db/pool.js';
-import { createDatabaseFromTemplate, dropDatabase } from '../src/demo/databases.js';
-import { DEFAULT_SERVER_URL } from '../src/demo/setup.js';
-import { ensureDemoTemplate } from '../src/demo/template.js';
 import { silentLogger } from '../src/logger.js';
 import { loadMigrationFile, type MigrationFile } from '../src/migration-file/parse.js';
 import { createRoleResolver } from '../src/permissions.js';
 import { loadPlanRegistry } from '../src/plan-registry.js';
-import { redactUrl } from '../src/redact.js';
 import { createStepRunner } from '../src/step-runner/index.js';
 import { createStore } from '../src/store/index.js';
+import { benchTemplate, demoBenchArgs, log, out, seconds, timePsqlFiles, timePsqlSteps, withFreshCopy } from './demo-bench.js';
+import { median } from './support.js';
 
 /**
  * `npm run bench:cutover [-- --rows N --prefix NAME --server URL --repeat R]`
@@ -35,29 +31,8 @@ import { createStore } from '../src/store/index.js';
  * on the migration: the figure issue 9 holds it to (at most 5 %).
  */
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '1000000' },
-    prefix: { type: 'string', default: 'golive_bench' },
-    server: { type: 'string', default: DEFAULT_SERVER_URL },
-    repeat: { type: 'string', default: '1' },
-  },
-});
-const rows = Number(values.rows.replace(/_/g, ''));
-const repeat = Number(values.repeat);
-const serverUrl = values.server;
-const prefix = values.prefix;
-if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive integer, got ${values.rows}`);
-if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const bench = demoBenchArgs({ repeat: '1' });
+const { rows, repeat, serverUrl, prefix } = bench;
 
 /**
  * The demo plan with the seed's clock (thresholds at 25 / 40 / 55 min, the
@@ -80,31 +55,6 @@ async function benchPlan(dir: string): Promise<string> {
   const file = path.join(dir, 'demo.yaml');
   await writeFile(file, stringify(doc, { aliasDuplicateObjects: false }));
   return file;
-}
-
-function psql(url: string, file: string, singleTransaction: boolean): Promise<void> {
-  const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...(singleTransaction ? ['-1'] : []), '-d', url, '-f', file];
-  return new Promise((resolve, reject) => {
-    const child = spawn('psql', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql -f ${path.basename(file)} exited ${code}: ${stderr.trim()}`))));
-  });
-}
-
-function psqlScript(file: MigrationFile): string {
-  return file.steps.map((step) => (step.transactional ? `BEGIN;\n${step.sql}\nCOMMIT;\n` : `${step.sql}\n`)).join('\n');
-}
-
-async function withFreshCopy<T>(template: string, work: (url: string, name: string) => Promise<T>): Promise<T> {
-  const name = `${prefix}_run_${randomBytes(3).toString('hex')}`;
-  const url = await createDatabaseFromTemplate(serverUrl, template, name);
-  try {
-    return await work(url, name);
-  } finally {
-    await dropDatabase(serverUrl, name);
-  }
 }
 
 const silentPoster: CutoverPoster = {
@@ -169,35 +119,11 @@ async function viaGolive(planFile: string, url: string): Promise<CutoverTiming> 
 }
 
 async function viaPsql(files: MigrationFile[], url: string, dir: string): Promise<{ totalMs: number; files: Record<string, number> }> {
-  const times: Record<string, number> = {};
-  let totalMs = 0;
-  for (const file of files) {
-    const script = path.join(dir, path.basename(file.fileName));
-    await writeFile(script, psqlScript(file));
-    const started = performance.now();
-    await psql(url, script, false);
-    times[path.basename(file.fileName)] = performance.now() - started;
-    totalMs += times[path.basename(file.fileName)]!;
-  }
-  return { totalMs, files: times };
+  const times = await timePsqlFiles(files, url, dir);
+  return { totalMs: Object.values(times).reduce((a, b) => a + b, 0), files: times };
 }
 
-async function viaPsqlSteps(files: MigrationFile[], url: string, dir: string): Promise<Record<string, number>> {
-  const steps: Record<string, number> = {};
-  for (const file of files) {
-    for (const step of file.steps) {
-      const stepFile = path.join(dir, `${step.name}.sql`);
-      await writeFile(stepFile, `${step.sql}\n`);
-      const started = performance.now();
-      await psql(url, stepFile, step.transactional);
-      steps[step.name] = performance.now() - started;
-    }
-  }
-  return steps;
-}
-
-log(`template ${prefix}_template with ${rows.toLocaleString('en')} rows on ${redactUrl(serverUrl)} (built once, then reused)`);
-const template = (await ensureDemoTemplate({ serverUrl, prefix, rows, log })).name;
+const template = await benchTemplate(bench);
 const dir = await mkdtemp(path.join(tmpdir(), 'golive-bench-cutover-'));
 const planFile = await benchPlan(dir);
 const files = await Promise.all(['1770470100_temporal_partitioning_geometrias.sql', '1770500100_auto_partition_creation_2029_plus.sql'].map((f) => loadMigrationFile(path.join(dir, 'opt1', f))));
@@ -211,9 +137,9 @@ try {
     const order = round % 2 ? (['golive', 'psql', 'steps'] as const) : (['psql', 'steps', 'golive'] as const);
     for (const way of order) {
       log(`round ${round}/${repeat}: ${way}`);
-      if (way === 'golive') golive.push(await withFreshCopy(template, (url) => viaGolive(planFile, url)));
-      else if (way === 'psql') psqlFiles.push(await withFreshCopy(template, (url) => viaPsql(files, url, dir)));
-      else psqlSteps.push(await withFreshCopy(template, (url) => viaPsqlSteps(files, url, dir)));
+      if (way === 'golive') golive.push(await withFreshCopy(bench, template, (url) => viaGolive(planFile, url)));
+      else if (way === 'psql') psqlFiles.push(await withFreshCopy(bench, template, (url) => viaPsql(files, url, dir)));
+      else psqlSteps.push(await withFreshCopy(bench, template, (url) => timePsqlSteps(files, url, dir)));
     }
   }
 } finally {

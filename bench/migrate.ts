@@ -1,21 +1,18 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { dropDatabase as dropStateDatabase } from '../src/db/ensure-database.js';
 import { migrateStateDb } from '../src/db/migrate.js';
 import { createPool, withDatabase } from '../src/db/pool.js';
-import { createDatabaseFromTemplate, dropDatabase } from '../src/demo/databases.js';
-import { DEFAULT_SERVER_URL, forwardMigrationFiles } from '../src/demo/setup.js';
-import { ensureDemoTemplate } from '../src/demo/template.js';
+import { forwardMigrationFiles } from '../src/demo/setup.js';
 import { silentLogger } from '../src/logger.js';
 import { loadMigrationFile, type MigrationFile } from '../src/migration-file/parse.js';
 import { fromRoot } from '../src/paths.js';
-import { redactUrl } from '../src/redact.js';
 import { createStepRunner, type StepRunner } from '../src/step-runner/index.js';
+import { benchTemplate, demoBenchArgs, log, out, seconds, timePsqlFiles, timePsqlSteps, withFreshCopy } from './demo-bench.js';
+import { median } from './support.js';
 
 /**
  * `npm run bench:migrate [-- --rows N --prefix NAME --server URL --repeat R]`
@@ -30,20 +27,8 @@ import { createStepRunner, type StepRunner } from '../src/step-runner/index.js';
  * `psql -f`. The figure issue 9 holds golive to: at most 5 % overhead.
  */
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '1000000' },
-    prefix: { type: 'string', default: 'golive_bench' },
-    server: { type: 'string', default: DEFAULT_SERVER_URL },
-    repeat: { type: 'string', default: '1' },
-  },
-});
-const rows = Number(values.rows.replace(/_/g, ''));
-const repeat = Number(values.repeat);
-const serverUrl = values.server;
-const prefix = values.prefix;
-if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive integer, got ${values.rows}`);
-if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
+const bench = demoBenchArgs({ repeat: '1' });
+const { rows, repeat } = bench;
 
 const planDir = fromRoot('plans', 'opt1');
 const forwardPaths = await forwardMigrationFiles(planDir);
@@ -51,38 +36,9 @@ const rollbackPath = path.join(planDir, 'ROLLBACK_OPT1_temporal_partitioning_geo
 const files: MigrationFile[] = await Promise.all([...forwardPaths, rollbackPath].map((f) => loadMigrationFile(f)));
 const label = (file: MigrationFile) => path.basename(file.fileName);
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /** One measurement: per file, its wall time and each step's time. */
 interface Timing {
   files: Array<{ name: string; wallMs: number; steps: Record<string, number> }>;
-}
-
-function psql(url: string, file: string, singleTransaction: boolean): Promise<void> {
-  const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...(singleTransaction ? ['-1'] : []), '-d', url, '-f', file];
-  return new Promise((resolve, reject) => {
-    const child = spawn('psql', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql -f ${path.basename(file)} exited ${code}: ${stderr.trim()}`))));
-  });
-}
-
-async function withFreshCopy<T>(template: string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = `${prefix}_run_${randomBytes(3).toString('hex')}`;
-  const url = await createDatabaseFromTemplate(serverUrl, template, name);
-  try {
-    return await work(url);
-  } finally {
-    await dropDatabase(serverUrl, name);
-  }
 }
 
 async function viaRunner(runner: StepRunner, url: string): Promise<Timing> {
@@ -97,50 +53,23 @@ async function viaRunner(runner: StepRunner, url: string): Promise<Timing> {
   return timing;
 }
 
-/**
- * The file as psql must be given it: the markers' transaction boundaries made
- * explicit (BEGIN/COMMIT around each transactional step), nothing else changed.
- * A marked file run raw in psql's autocommit would break on statements that
- * need a transaction block (LOCK TABLE in swap_tables).
- */
-function psqlScript(file: MigrationFile): string {
-  return file.steps.map((step) => (step.transactional ? `BEGIN;\n${step.sql}\nCOMMIT;\n` : `${step.sql}\n`)).join('\n');
-}
-
 async function viaPsqlFiles(url: string, dir: string): Promise<Timing> {
-  const timing: Timing = { files: [] };
-  for (const file of files) {
-    const script = path.join(dir, label(file));
-    await writeFile(script, psqlScript(file));
-    const started = performance.now();
-    await psql(url, script, false);
-    timing.files.push({ name: label(file), wallMs: performance.now() - started, steps: {} });
-  }
-  return timing;
+  const times = await timePsqlFiles(files, url, dir);
+  return { files: files.map((file) => ({ name: label(file), wallMs: times[label(file)]!, steps: {} })) };
 }
 
 async function viaPsqlSteps(url: string, dir: string): Promise<Timing> {
   const timing: Timing = { files: [] };
   for (const file of files) {
-    const steps: Record<string, number> = {};
-    let wallMs = 0;
-    for (const step of file.steps) {
-      const stepFile = path.join(dir, `${step.name}.sql`);
-      await writeFile(stepFile, `${step.sql}\n`);
-      const started = performance.now();
-      await psql(url, stepFile, step.transactional);
-      steps[step.name] = performance.now() - started;
-      wallMs += steps[step.name]!;
-    }
-    timing.files.push({ name: label(file), wallMs, steps });
+    const steps = await timePsqlSteps([file], url, dir);
+    timing.files.push({ name: label(file), wallMs: Object.values(steps).reduce((a, b) => a + b, 0), steps });
   }
   return timing;
 }
 
-log(`template ${prefix}_template with ${rows.toLocaleString('en')} rows on ${redactUrl(serverUrl)} (built once, then reused)`);
-const template = (await ensureDemoTemplate({ serverUrl, prefix, rows, log })).name;
+const template = await benchTemplate(bench);
 
-const stateUrl = withDatabase(serverUrl, `${prefix}_state_${randomBytes(3).toString('hex')}`);
+const stateUrl = withDatabase(bench.serverUrl, `${bench.prefix}_state_${randomBytes(3).toString('hex')}`);
 await migrateStateDb(stateUrl, silentLogger());
 const statePool = createPool(stateUrl, { applicationName: 'golive-bench', max: 3 });
 const runner = createStepRunner({ statePool, logger: silentLogger(), clock: systemClock });
@@ -153,7 +82,7 @@ try {
     const order = round % 2 ? (['runner', 'psqlFile', 'psqlStep'] as const) : (['psqlFile', 'psqlStep', 'runner'] as const);
     for (const way of order) {
       log(`round ${round}/${repeat}: ${way}`);
-      const timing = await withFreshCopy(template, (url) =>
+      const timing = await withFreshCopy(bench, template, (url) =>
         way === 'runner' ? viaRunner(runner, url) : way === 'psqlFile' ? viaPsqlFiles(url, stepDir) : viaPsqlSteps(url, stepDir),
       );
       measured[way].push(timing);
@@ -169,7 +98,6 @@ try {
 const fileWall = (way: keyof typeof measured, name: string) => median(measured[way].map((t) => t.files.find((f) => f.name === name)!.wallMs));
 const stepTime = (way: keyof typeof measured, name: string, step: string) => median(measured[way].map((t) => t.files.find((f) => f.name === name)!.steps[step] ?? 0));
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
 const pad = (text: string, width: number) => text.padEnd(width);
 const padl = (text: string, width: number) => text.padStart(width);
 out(`OPT1 migration then rollback on ${rows.toLocaleString('en')} demo rows, fresh copy of ${template} each time, median of ${repeat} round(s)`);
