@@ -5,6 +5,7 @@ import type { PlanRegistry } from '../src/plan-registry.js';
 import type { Command } from '../src/plan/schema.js';
 import { requirePermission, type PermissionDeps } from '../src/require-permission.js';
 import { withTimeout } from '../src/store/index.js';
+import type { AuditBatcher } from '../src/store/audit-batch.js';
 import { isReadOnly, type ParsedCommand } from './parse.js';
 import type { Router } from './router.js';
 import { ephemeral } from './types.js';
@@ -18,7 +19,7 @@ import { ephemeral } from './types.js';
  * Handlers may still call requirePermission themselves (e.g. for a finer
  * check); an allowed user passes both.
  */
-export function guardRouter(router: Router, deps: PermissionDeps & { plans: PlanRegistry; logger: Logger }): Router {
+export function guardRouter(router: Router, deps: PermissionDeps & { plans: PlanRegistry; logger: Logger; auditBatch?: AuditBatcher | undefined }): Router {
   return {
     parse: router.parse,
     async handle(request) {
@@ -26,29 +27,30 @@ export function guardRouter(router: Router, deps: PermissionDeps & { plans: Plan
       const command = parsed.ok ? parsed.command : undefined;
       const planId = command && 'planId' in command ? command.planId : undefined;
       const checkpointId = command && 'checkpointId' in command ? command.checkpointId : undefined;
-      const audit = withTimeout(
-        deps.store.audit.append({
-          actor: request.userId,
-          action: AUDIT.command,
-          planId,
-          checkpointId,
-          details: {
-            text: request.text.trim().slice(0, 300),
-            verb: command ? (command.verb === 'checkpoint' ? `${command.checkpointId} ${command.action}` : command.verb) : 'unparsed',
-            channel: request.channelId,
-          },
-        }),
-        700,
-        'state DB did not answer',
-      ).catch((err) => {
-        // A command must not fail because the audit could not be written (help
-        // still works with the state DB down); handlers that change state need
-        // the DB anyway and will say so.
-        request.logger.warn({ err }, 'could not audit a command');
-      });
-      // A command that changes things is on record before it runs; a read-only
-      // one is recorded alongside its answer, off Slack's 3-second path.
-      if (!command || !isReadOnly(command)) await audit;
+      const entry = {
+        actor: request.userId,
+        action: AUDIT.command,
+        planId,
+        checkpointId,
+        details: {
+          text: request.text.trim().slice(0, 300),
+          verb: command ? (command.verb === 'checkpoint' ? `${command.checkpointId} ${command.action}` : command.verb) : 'unparsed',
+          channel: request.channelId,
+        },
+      };
+      if (command && isReadOnly(command) && deps.auditBatch) {
+        // A read-only command is recorded with the next batch, off Slack's 3-second path.
+        deps.auditBatch.add(entry);
+      } else {
+        // A command that changes things is on record before it runs.
+        const audit = withTimeout(deps.store.audit.append(entry), 700, 'state DB did not answer').catch((err) => {
+          // A command must not fail because the audit could not be written (help
+          // still works with the state DB down); handlers that change state need
+          // the DB anyway and will say so.
+          request.logger.warn({ err }, 'could not audit a command');
+        });
+        if (!command || !isReadOnly(command)) await audit;
+      }
 
       const needed = command ? permissionOf(command) : undefined;
       const plan = planId ? deps.plans.get(planId) : undefined;

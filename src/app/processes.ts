@@ -16,6 +16,7 @@ import { restoreSchedules } from '../stability/schedules.js';
 import { registerStateMetrics } from '../observability/state-metrics.js';
 import { createRunLauncher } from '../engine/flow.js';
 import { startRunRecovery } from '../engine/recover-runs.js';
+import { createAuditBatcher } from '../store/audit-batch.js';
 
 /** The token the built-in Slack emulator accepts in local mode (it guards nothing real). */
 export const LOCAL_BOT_TOKEN = 'xoxb-local-golive';
@@ -48,14 +49,15 @@ export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: Cu
   // /metrics also carries what the state DB records (decisions, sign-offs, checks, stability samples): web alone exports it, so each counts once.
   registerStateMetrics(core.metrics.registry, { pool: core.pool, plans: core.plans, clock: core.clock, logger: core.logger });
   // Every command is audited, and commands that change things checked against the plan's roles.
+  const auditBatch = createAuditBatcher({ pool: core.pool, logger: core.logger });
   const router = guardRouter(
     createCommandRouter({
       catalog: () => core.plans.catalog(),
       handlers: createCommandHandlers({ core, slack: poster }),
     }),
-    core,
+    { ...core, auditBatch },
   );
-  return createWebApp({
+  const web = createWebApp({
     slack,
     router,
     store: core.store,
@@ -66,6 +68,13 @@ export function startWebApp(core: Core, slack: WebSlackSettings, extraRoutes: Cu
     extraRoutes,
     interactions: (app) => registerInteractions(app, { core, slack: poster }),
   });
+  return {
+    ...web,
+    async stop() {
+      await web.stop();
+      await auditBatch.close();
+    },
+  };
 }
 
 export function startWorkers(

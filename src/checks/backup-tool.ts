@@ -96,7 +96,16 @@ async function sizeOf(p: string): Promise<number> {
   return total;
 }
 
-async function restoreIntoScratch(ctx: CheckContext, file: string, jobs?: number): Promise<{ ok: boolean; reason?: string; evidence: Record<string, unknown> }> {
+/**
+ * Restore a dump into a scratch database on the target's server, count what
+ * came back (tables; rows of `countTable` when given), drop it.
+ */
+export async function restoreIntoScratch(
+  ctx: CheckContext,
+  file: string,
+  jobs?: number,
+  countTable?: string,
+): Promise<{ ok: boolean; reason?: string; rows?: number | null; evidence: Record<string, unknown> }> {
   const scratch = `golive_scratch_${randomBytes(5).toString('hex')}`;
   const adminUrl = withDatabase(ctx.targetUrl, 'postgres');
   const scratchUrl = withDatabase(ctx.targetUrl, scratch);
@@ -119,6 +128,14 @@ async function restoreIntoScratch(ctx: CheckContext, file: string, jobs?: number
           WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
       );
       evidence.tables_restored = Number(rows[0]!.tables);
+      if (countTable) {
+        // regclass prints a name the server has quoted itself: safe to put in the query.
+        const found = await check.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [countTable]);
+        const table = found.rows[0]?.t;
+        const n = table ? (await check.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n : null;
+        evidence.rows_restored = { table: countTable, rows: n === null ? null : Number(n) };
+        return { ok: true, rows: n === null ? null : Number(n), evidence };
+      }
     } finally {
       await check.end().catch(() => {});
     }

@@ -20,12 +20,15 @@ import { diskHeadroomCheck } from './disk-headroom.js';
 import { schemaDriftCheck } from './schema-drift.js';
 import { stabilityCheck } from './stability.js';
 import { incidentsCheck } from './incidents.js';
+import { featureSmokeCheck } from './feature-smoke.js';
+import { priorResultCheck } from './prior-result.js';
+import { backupVerifyCheck } from './backup-verify.js';
 import type { CheckImplementation } from './types.js';
 
 /**
- * The check types implemented so far, one module each. Every other type of
- * the plan registry (src/plan/check-types.ts) reports `skipped: not
- * implemented` until its module lands here.
+ * One module per check type of the plan registry (src/plan/check-types.ts).
+ * A type added to the registry without a module here reports `skipped: not
+ * implemented` (which holds its checkpoint), and plan:check says so.
  */
 const implementations: CheckImplementation<any>[] = [
   connectivityCheck,
@@ -46,6 +49,9 @@ const implementations: CheckImplementation<any>[] = [
   schemaDriftCheck,
   stabilityCheck,
   incidentsCheck,
+  featureSmokeCheck,
+  priorResultCheck,
+  backupVerifyCheck,
 ];
 
 const byType = new Map<string, CheckImplementation<any>>(implementations.map((i) => [i.type, i]));

@@ -52,7 +52,8 @@ export const sqlCheck = defineCheck({
   },
 });
 
-function toScalar(raw: unknown, typeId: number | undefined): ObservedScalar {
+/** A value as a check observes it: numbers as numbers (numeric and int8 included), dates as ISO text. */
+export function toScalar(raw: unknown, typeId: number | undefined): ObservedScalar {
   if (raw === null) return null;
   if (typeof raw === 'boolean' || typeof raw === 'number') return raw;
   if (typeId !== undefined && NUMERIC_TYPES.has(typeId)) return numericValue(raw);

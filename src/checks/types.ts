@@ -6,6 +6,8 @@ import type { Plan } from '../plan/schema.js';
 import type { StepRunner } from '../step-runner/index.js';
 import type { BaselineReader } from '../store/baselines.js';
 import type { StabilityReader } from '../stability/reader.js';
+import type { AttestationRecord } from '../store/attestations.js';
+import type { CheckResultRecord, RunRecord } from '../store/runs.js';
 
 /**
  * The contract between the engine and one check type's module. A module runs
@@ -78,6 +80,8 @@ export interface CheckContext {
   stepRunner?: StepRunner | undefined;
   /** Another environment's connection URL, for comparisons across environments (row_count_compare, checksum_compare). Never printed. */
   environmentUrl?: ((environment: string) => string | undefined) | undefined;
+  /** Earlier runs in the state DB, for prior_result (the rollback drill of cp2 before the cutover). */
+  history?: RunHistory | undefined;
   /** golive's own state for the stability and incidents checks: window samples, incidents, rollbacks, escalations. */
   stability?: StabilityReader | undefined;
   /** The check's own expectations (a shared execution gets its first check's): a module that judges itself words its message with them. */
@@ -94,4 +98,11 @@ export interface CheckImplementation<T extends CheckTypeId = CheckTypeId> {
 /** Helper so each module is typed by its own params without casts. */
 export function defineCheck<T extends CheckTypeId>(impl: CheckImplementation<T>): CheckImplementation<T> {
   return impl;
+}
+
+/** What prior_result reads of earlier runs. */
+export interface RunHistory {
+  latestDecided(planId: string, checkpointId: string): Promise<RunRecord | undefined>;
+  results(runId: number): Promise<CheckResultRecord[]>;
+  attestations(runId: number): Promise<AttestationRecord[]>;
 }

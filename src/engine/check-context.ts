@@ -36,6 +36,11 @@ export function checkContextFor(deps: CheckEnvironmentDeps, plan: Plan, checkpoi
     selfBaseUrl: deps.config.webUrl,
     baselines: deps.store.baselines,
     stepRunner: createStepRunner({ statePool: deps.store.pool, logger: deps.logger, clock: deps.clock }),
+    history: {
+      latestDecided: (planId, checkpointId) => deps.store.runs.latestDecided(planId, checkpointId),
+      results: (runId) => deps.store.runs.results(runId),
+      attestations: (runId) => deps.store.attestations.forRun(runId),
+    },
     stability: createStabilityReader({ pool: deps.store.pool, samples: deps.store.samples, incidents: deps.store.incidents, momentContext: (id) => deps.plans.momentContext(id) }),
   };
 }

@@ -190,9 +190,10 @@ export const checkTypes = {
   }),
 
   backup_verify: def({
-    description: 'Verify a backup file: pg_restore --list (mode list), or restore it into a scratch database and compare row counts (mode restore).',
+    description: "Verify a backup file: pg_restore --list (mode list), or restore it into a scratch database and count the plan's target table's rows (mode restore).",
     reads: 'database',
     shared: true,
+    writes: (p) => p.mode === 'restore',
     params: z.strictObject({
       path: z.string().min(1),
       /** A file in `path`; without it, the newest backup there. */

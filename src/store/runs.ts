@@ -97,6 +97,15 @@ export function createRunStore(pool: Pool) {
       return rows[0] && toRun(rows[0]);
     },
 
+    /** The checkpoint's latest run that reached a decision (complete), whatever the decision. */
+    async latestDecided(planId: string, checkpointId: string): Promise<RunRecord | undefined> {
+      const { rows } = await pool.query(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE plan_id = $1 AND checkpoint_id = $2 AND status = 'complete' AND decision IS NOT NULL ORDER BY id DESC LIMIT 1`,
+        [planId, checkpointId],
+      );
+      return rows[0] && toRun(rows[0]);
+    },
+
     /** Latest run of every checkpoint of a plan. */
     async latestPerCheckpoint(planId: string): Promise<Map<string, RunRecord>> {
       const { rows } = await pool.query(

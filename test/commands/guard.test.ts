@@ -53,7 +53,11 @@ describe('the command guard', () => {
     expect(ackText(await h.command('cp3 abort', DBA))).not.toMatch(/may `abort`/);
     await h.command('help', PM);
     await h.command('cp9 nonsense', PM);
-    const mine = await audit(PM);
+    // The unparsable command is on record at once; the read-only one with the next batch (within 200 ms).
+    const mine = await h.fake.waitFor(async () => {
+      const entries = await audit(PM);
+      return entries.some((e) => e.details.verb === 'help') ? entries : undefined;
+    }, { timeoutMs: 5_000, description: 'the help command audited' });
     expect(mine.map((e) => e.details.verb)).toEqual(expect.arrayContaining(['help', 'unparsed']));
   });
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../../src/paths.js';
 import { loadPlans, crossCheckRoles } from '../../src/plan/load.js';
 import { loadRolesFile } from '../../src/roles/load.js';
+import { implementedTypes } from '../../src/checks/index.js';
+import { allChecks } from '../../src/plan/schema.js';
 import { spawnEntry } from '../support/spawn.js';
 import { lineOf, MINIMAL_PLAN, planWith, writeTemp } from '../src/plan/minimal-plan.js';
 
@@ -20,6 +22,14 @@ describe('the shipped plans', { timeout: 120_000 }, () => {
     const roles = loadRolesFile(fromRoot('roles.example.yaml'));
     for (const plan of loaded) expect(() => crossCheckRoles(plan, roles)).not.toThrow();
     expect(loaded.map((l) => l.plan.id)).toEqual(['opt1', 'demo']);
+  });
+
+  it('use only check types golive implements (an unimplemented one is skipped and would hold its checkpoint for ever)', () => {
+    const implemented = new Set(implementedTypes());
+    for (const { plan } of loadPlans([fromRoot('plans/opt1.yaml'), fromRoot('plans/demo.yaml')])) {
+      const used = new Set(plan.checkpoints.flatMap((cp) => allChecks(cp).map((c) => c.type)));
+      expect([...used].filter((t) => !implemented.has(t)), plan.id).toEqual([]);
+    }
   });
 
   it("run the DBA's blockers before DDL in cp3's 08:00-12:00 pre-cutover slot", () => {
