@@ -6,7 +6,7 @@ import { requirePermission } from '../require-permission.js';
 import { confirmCardView, interruptedCardView, thresholdCardView, type InterruptedCardInput } from '../slack/views/cutover-cards.js';
 import { CutoverActiveError, type CutoverKind, type CutoverRecord, type ThresholdAction } from '../store/cutovers.js';
 import { channelOf, confirmCardKey, thresholdKey, type CutoverDeps } from './deps.js';
-import { cutoverCheckpoint, cutoverPlanOf } from './plan.js';
+import { cutoverCheckpoint, cutoverPlanOf, rollbackLimitAt } from './plan.js';
 import { cutoverReadiness } from './readiness.js';
 import { titleOf } from './run.js';
 
@@ -91,7 +91,10 @@ async function postConfirmCard(deps: CutoverDeps, cutover: CutoverRecord, reason
   const steps = cp.spec.steps.map((s) => `${s.name} ${formatDuration(cp.budgets[s.name] ?? 0)}`).join(', ');
   const plan =
     cutover.kind === 'rollback'
-      ? [`run ${cp.rollbackFile.id} on ${cutover.environment} with the step runner`, `verify row count, content checksum and indexes; limit ${formatDuration(cp.rollbackLimitMs)}`]
+      ? [
+          `run ${cp.rollbackFile.id} on ${cutover.environment} with the step runner`,
+          `verify row count, content checksum and indexes; limit ${formatDuration(rollbackLimitAt(cp, deps.clock.now(), deps.plans.momentContext(cp.plan.id)).ms)}`,
+        ]
       : [
           ...cp.spec.phases.map((p) => `${p.title}${p.runs_steps ? `: ${steps}` : p.criteria_phase ? `: the ${p.criteria_phase} criteria` : ''}`),
           `thresholds from the migration's start: ${cp.thresholds.map((t) => `${t.action.replace(/_/g, ' ')} +${formatDuration(t.afterMs)}`).join(', ')}`,

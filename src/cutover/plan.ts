@@ -5,6 +5,7 @@ import type { PlanRegistry } from '../plan-registry.js';
 import { parseDuration } from '../plan/duration.js';
 import type { Checkpoint, Cutover, Plan } from '../plan/schema.js';
 import type { ThresholdAction } from '../store/cutovers.js';
+import { resolveMoment, type MomentContext } from '../plan/time.js';
 
 /**
  * What the cutover reads from the plan, in the units it works in
@@ -58,6 +59,25 @@ export function cutoverPlanOf(plans: PlanRegistry, planId: string): CutoverPlan 
     rollbackLimitMs: parseDuration(spec.rollback.limit),
     validationPhase: spec.phases.find((p) => p.criteria_phase)?.criteria_phase,
   };
+}
+
+/**
+ * The limit a rollback is timed against: the cutover's own (cp3: < 5 min),
+ * or, once the checkpoint after the cutover has begun (cp4, the stability
+ * watch, with up to 48 h of writes to carry back), the longest
+ * `rollback_within` its outcomes state (cp4: < 10 min).
+ */
+export function rollbackLimitAt(cp: CutoverPlan, now: Date, moments: MomentContext): { ms: number; source: string } {
+  const own = { ms: cp.rollbackLimitMs, source: `${cp.checkpoint.id} rollback limit` };
+  const index = cp.plan.checkpoints.findIndex((c) => c.id === cp.checkpoint.id);
+  const next = cp.plan.checkpoints[index + 1];
+  if (!next || resolveMoment(next.window.start, moments).getTime() > now.getTime()) return own;
+  const stated = next.decisions
+    .flatMap((d) => d.outcomes)
+    .filter((o) => o.rollback_within !== undefined)
+    .map((o) => ({ ms: parseDuration(o.rollback_within!), source: `${next.id} ${o.label}` }))
+    .sort((a, b) => b.ms - a.ms)[0];
+  return stated ?? own;
 }
 
 /** The cutover rule of a case (critical_error, validation_fail …), if the plan states one. */

@@ -6,6 +6,7 @@ import type { LiveStep } from '../slack/views/cutover.js';
 import type { CutoverRun } from './run.js';
 import { setPhaseState } from './run.js';
 import { tableSnapshot } from './target.js';
+import { rollbackLimitAt } from './plan.js';
 
 export interface RollbackReport {
   ok: boolean;
@@ -115,8 +116,9 @@ export async function runRollback(run: CutoverRun, reason: string): Promise<Roll
   }
   const contentOk = !!after && (same(after, snapshot) || same(after, beforeRollback));
   const verified = status === 'succeeded' && !!after && after.kind === 'r' && after.invalidIndexes.length === 0 && contentOk;
-  const withinLimit = elapsedMs <= cp.rollbackLimitMs;
-  lines.push(`took ${formatDuration(elapsedMs)} against the plan's limit of ${formatDuration(cp.rollbackLimitMs)}${withinLimit ? '' : ' (over the limit)'}`);
+  const limit = rollbackLimitAt(cp, started, deps.plans.momentContext(cp.plan.id));
+  const withinLimit = elapsedMs <= limit.ms;
+  lines.push(`took ${formatDuration(elapsedMs)} against the plan's limit of ${formatDuration(limit.ms)} (${limit.source})${withinLimit ? '' : ' (over the limit)'}`);
 
   const report: RollbackReport = {
     ok: status === 'succeeded',
@@ -124,7 +126,7 @@ export async function runRollback(run: CutoverRun, reason: string): Promise<Roll
     executionId,
     status,
     elapsedMs,
-    limitMs: cp.rollbackLimitMs,
+    limitMs: limit.ms,
     withinLimit,
     error,
     snapshot,

@@ -1,6 +1,6 @@
 import { AUDIT } from '../audit/actions.js';
 import { formatDuration } from '../plan/duration.js';
-import { findCheckpoint, type Plan } from '../plan/schema.js';
+import { findCheckpoint, type Outcome, type Plan } from '../plan/schema.js';
 import { formatLocal } from '../plan/time.js';
 import { actions, button, context, escapeMrkdwn, section, type Block } from '../slack/views/blocks.js';
 import { SIGNOFF_ACTION, type MitigationsButtonValue } from '../slack/views/signoff-card.js';
@@ -68,6 +68,8 @@ export function outcomeNoticeView(plan: Plan, run: RunRecord, evidence: RunEvide
   }
   const deadline = evidence.kind === 'conditional' ? retestDeadline(outcome, base) : undefined;
   if (deadline) blocks.push(section(`*Re-test the failed areas by ${formatLocal(deadline, zone, true)}*. Record an owner and a mitigation for each failed criterion; the next checkpoint stays closed until a run decides GO and is signed.`, 'outcome-retest'));
+  const limits = outcome ? timeLimitLines(outcome, base, zone) : [];
+  if (limits.length > 0) blocks.push(section(`*Time limits* (from the decision, ${zone})\n${limits.join('\n')}`, 'outcome-limits'));
   if (outcome?.escalation || (outcome?.escalate_to.length ?? 0) > 0) {
     const roles = (outcome?.escalate_to ?? []).map((r) => plan.roles[r]?.title ?? r).join(', ');
     blocks.push(section(`*Escalation*: ${escapeMrkdwn(outcome?.escalation ?? roles)}`, 'outcome-escalation'));
@@ -78,4 +80,30 @@ export function outcomeNoticeView(plan: Plan, run: RunRecord, evidence: RunEvide
   blocks.push(context([`Decided ${formatLocal(base, zone, true)}`], 'outcome-context'));
   const text = `${plan.id} ${run.checkpointId} run #${run.number}: ${evidence.label}. ${items.length} action item(s)${dates.length ? `; rescheduled: ${dates.map((d) => formatLocal(d.earliest, zone, false)).join(', ')}` : ''}.`;
   return { text, blocks };
+}
+
+/**
+ * The outcome's clocks made into times: a fix in place must land by
+ * `fix_within` (beyond it the escalation timeline says roll back), the
+ * monitoring goes on `continue_monitoring` longer, a rollback must finish
+ * within `rollback_within`, recovery takes `recovery`.
+ */
+export function timeLimitLines(outcome: Outcome, base: Date, zone: string): string[] {
+  const at = (ms: number) => formatLocal(new Date(base.getTime() + ms), zone, false);
+  const lines: string[] = [];
+  if (outcome.fix_within) {
+    const ms = rangeMs(outcome.fix_within).max;
+    lines.push(`• Fix in place by *${at(ms)}* (${formatDuration(ms)}); not fixed by then: roll back`);
+  }
+  if (outcome.continue_monitoring) {
+    const { min, max } = rangeMs(outcome.continue_monitoring);
+    lines.push(`• Keep monitoring until *${at(min)}*${max > min ? ` – *${at(max)}*` : ''} (${formatDuration(min)}${max > min ? ` to ${formatDuration(max)}` : ''} more)`);
+  }
+  for (const e of outcome.escalation_timeline) lines.push(`• ${escapeMrkdwn(e.case)}: ${escapeMrkdwn(e.action)}`);
+  if (outcome.rollback_within) lines.push(`• A rollback must finish within ${formatDuration(rangeMs(outcome.rollback_within).max)}`);
+  if (outcome.recovery) {
+    const { min, max } = rangeMs(outcome.recovery);
+    lines.push(`• Recovery: ${formatDuration(min)}${max > min ? ` to ${formatDuration(max)}` : ''}`);
+  }
+  return lines;
 }
