@@ -6,6 +6,8 @@ export interface Spawned {
   output(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Output read to the end (see below). */
+  closed: Promise<void>;
 }
 
 /** Run one of golive's entry points as a real process (tsx, no build needed). */
@@ -22,10 +24,14 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
+  // After 'exit' the last output may still be in the pipes; 'close' comes once they are read to the end
+  // (or never, while a grandchild such as pg_dump holds them: only for tests that need the whole output).
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return {
     child,
     output: () => out,
     exited,
+    closed,
     async waitFor(pattern, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(out)) {

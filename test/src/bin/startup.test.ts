@@ -68,9 +68,15 @@ describe('golive processes', { timeout: 180_000 }, () => {
     proc.child.kill('SIGTERM');
     const { code } = await proc.exited;
     expect(code).toBe(0);
+    await proc.closed;
     const out = proc.output();
     expect(out).toMatch(/shutdown complete/);
-    // Workers are closed before Redis, and pools last.
-    if (entry !== 'src/bin/web.ts') expect(out.indexOf('"step":"workers"')).toBeLessThan(out.indexOf('"step":"state and queues"'));
+    // The steps close in order: HTTP first, workers before Redis, pools last.
+    const closed = out
+      .split('\n')
+      .filter((l) => l.includes('"msg":"closed"'))
+      .map((l) => (JSON.parse(l) as { step: string }).step);
+    const expected = entry === 'src/bin/web.ts' ? ['http', 'state and queues'] : entry === 'src/bin/worker.ts' ? ['workers', 'metrics endpoint', 'worker redis', 'state and queues'] : ['http', 'workers', 'worker redis', 'state and queues'];
+    expect(closed, out).toEqual(expected);
   });
 });
