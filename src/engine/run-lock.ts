@@ -2,11 +2,11 @@ import type { Pool, PoolClient } from '../db/pool.js';
 
 /**
  * Serialises what reads a run and then writes from what it read: deciding
- * (finalize, a late attestation) and redrawing its card. Two workers doing
- * either at once would otherwise let the older picture win.
+ * (finalize, a late attestation), redrawing its card, signing it off. Two
+ * workers doing one of these at once would otherwise let the older picture win.
  * A transaction-scoped advisory lock on the state DB, so a crash releases it.
  */
-export async function withRunLock<T>(pool: Pool, scope: 'decide' | 'card', runId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withRunLock<T>(pool: Pool, scope: 'decide' | 'card' | 'signoff', runId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

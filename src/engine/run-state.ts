@@ -5,7 +5,7 @@ import type { PlanRegistry } from '../plan-registry.js';
 import { allChecks, CUTOVER_STATES, findCheckpoint, type Check, type Checkpoint, type CutoverState, type Plan } from '../plan/schema.js';
 import type { AttestationRecord } from '../store/attestations.js';
 import type { Store } from '../store/index.js';
-import type { CheckResultRecord, ResultStatus, RunRecord } from '../store/runs.js';
+import type { CheckResultRecord, RunRecord } from '../store/runs.js';
 
 /**
  * A run as people see it: the stored results, with manual checks turned into
@@ -13,15 +13,7 @@ import type { CheckResultRecord, ResultStatus, RunRecord } from '../store/runs.j
  * from them. Views and the decision read this, never the raw rows.
  */
 
-export interface EffectiveResult {
-  checkId: string;
-  criterionId: string;
-  status: ResultStatus;
-  observed: unknown;
-  expected: unknown;
-  message: string | null;
-  evidence: unknown;
-  durationMs: number | null;
+export interface EffectiveResult extends Omit<CheckResultRecord, 'runId' | 'recordedAt'> {
   attestation?: AttestationRecord;
 }
 

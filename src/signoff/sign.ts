@@ -7,6 +7,7 @@ import type { SignoffRecord } from '../store/signoffs.js';
 import { commandHint, type SignoffDeps } from './deps.js';
 import { evidenceOfRun } from './evidence.js';
 import { allowsSamePersonMultipleRoles } from './gate.js';
+import { withRunLock } from '../engine/run-lock.js';
 
 /**
  * A click on "Sign off as …" or "Withdraw". The button's value only names a
@@ -164,20 +165,8 @@ export async function loadTarget(deps: SignoffDeps, runId: number): Promise<Targ
  * transaction, so the four-eyes rule sees every earlier sign-off; the unique
  * index still decides "one live sign-off per role" whatever happens.
  */
-async function inTransaction<T>(deps: SignoffDeps, runId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await deps.store.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`golive:signoff-run:${runId}`]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+function inTransaction<T>(deps: SignoffDeps, runId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withRunLock(deps.store.pool, 'signoff', runId, work);
 }
 
 function alreadySigned(existing: SignoffRecord, userId: string, title: string, run: RunRecord, zone: string, now: Date): string {
