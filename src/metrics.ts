@@ -34,6 +34,12 @@ export function createMetrics(options: { process: 'web' | 'worker' | 'local'; de
       labelNames: ['job', 'outcome'] as const,
       registers: [registry],
     }),
+    runRecoveries: new Counter({
+      name: 'golive_run_recoveries_total',
+      help: 'Runs whose BullMQ flow Redis lost, found by the recovery pass: requeued, finalize retried, or skipped',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
     jobSeconds: new Histogram({
       name: 'golive_job_duration_seconds',
       help: 'Job processing time',

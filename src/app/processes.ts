@@ -100,7 +100,7 @@ export function startWorkers(
   // Runs whose flow Redis lost get their missing checks queued again (a timer: it must not depend on Redis keeping a scheduler).
   const launcher = createRunLauncher({ connection, prefix: core.config.queuePrefix });
   const recovery = startRunRecovery(
-    { store: core.store, plans: core.plans, queues: core.queues, launcher, logger: core.logger.child({ component: 'run-recovery' }) },
+    { store: core.store, plans: core.plans, queues: core.queues, launcher, logger: core.logger.child({ component: 'run-recovery' }), metrics: core.metrics },
     options.runRecovery ?? { intervalMs: 60_000, minAgeMs: 60_000 },
   );
   return {

@@ -6,6 +6,7 @@ import type { Queues } from '../queue/queues.js';
 import type { Store } from '../store/index.js';
 import { AUDIT } from '../audit/actions.js';
 import type { RunLauncher } from './flow.js';
+import type { Metrics } from '../metrics.js';
 import { executionGroups, finalizeJobId } from './groups.js';
 
 export interface RecoverRunsDeps {
@@ -14,6 +15,7 @@ export interface RecoverRunsDeps {
   queues: Queues;
   launcher: RunLauncher;
   logger: Logger;
+  metrics?: Pick<Metrics, 'runRecoveries'> | undefined;
 }
 
 export type RunRecovery =
@@ -97,7 +99,9 @@ export function startRunRecovery(deps: RecoverRunsDeps, options: { intervalMs: n
   const pass = (): void => {
     current = recoverRunFlows(deps, { minAgeMs: options.minAgeMs, finalizeRetries })
       .then(
-        () => undefined,
+        (done) => {
+          for (const r of done) deps.metrics?.runRecoveries.inc({ action: r.action });
+        },
         (err: unknown) => deps.logger.warn({ err }, 'run recovery pass failed; next pass in a while'),
       )
       .finally(() => {

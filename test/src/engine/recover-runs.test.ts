@@ -102,5 +102,7 @@ describe('a run whose flow Redis lost', () => {
     const run = await decided(3);
     const audit = await h.core.pool.query(`SELECT details->>'generation' AS generation FROM audit_log WHERE action = 'run.requeued' AND run_id = $1`, [run.id]);
     expect(audit.rows).toEqual([{ generation: '2' }]);
+    // And says so to Prometheus: Redis lost work.
+    expect(await h.core.metrics.registry.getSingleMetricAsString('golive_run_recoveries_total')).toMatch(/golive_run_recoveries_total\{action="requeued",golive_process="[a-z]+"\} 1/);
   });
 });
