@@ -17,6 +17,9 @@ import { registerStateMetrics } from '../observability/state-metrics.js';
 import { createRunLauncher } from '../engine/flow.js';
 import { startRunRecovery } from '../engine/recover-runs.js';
 import { createAuditBatcher } from '../store/audit-batch.js';
+import { startPeriodic } from './periodic.js';
+import { noticeEndedFixWindows } from '../signoff/fix-deadline.js';
+import { signoffDepsOf } from '../signoff/deps.js';
 
 /** The token the built-in Slack emulator accepts in local mode (it guards nothing real). */
 export const LOCAL_BOT_TOKEN = 'xoxb-local-golive';
@@ -103,9 +106,14 @@ export function startWorkers(
     { store: core.store, plans: core.plans, queues: core.queues, launcher, logger: core.logger.child({ component: 'run-recovery' }), metrics: core.metrics },
     options.runRecovery ?? { intervalMs: 60_000, minAgeMs: 60_000 },
   );
+  // Fix windows (cp4: fix within 4 h, else roll back) that ended with no later decision are said in the channel, once.
+  const fixWindows = startPeriodic('fix windows', { intervalMs: 60_000, logger: core.logger }, async () => {
+    await noticeEndedFixWindows(signoffDepsOf(core, poster));
+  });
   return {
     ...runtime,
     async close() {
+      await fixWindows.stop();
       await recovery.stop();
       await runtime.close();
       await launcher.close();

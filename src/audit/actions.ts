@@ -11,6 +11,8 @@ export const AUDIT = {
   permissionRefused: 'permission.refused',
   runStarted: 'run.started',
   runDecided: 'run.decided',
+  /** A NO-GO outcome's fix window (fix_within) ended with no later decision; the channel was told. */
+  fixWindowEnded: 'outcome.fix_window_ended',
   /** A run's flow was lost from Redis and its missing checks queued again (the recovery pass). */
   runRequeued: 'run.requeued',
   /** A finished run decided again after a manual check was attested. */

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { AUDIT } from '../audit/actions.js';
 import type { RunLauncher } from './flow.js';
 import type { Metrics } from '../metrics.js';
+import { startPeriodic } from '../app/periodic.js';
 import { executionGroups, finalizeJobId } from './groups.js';
 
 export interface RecoverRunsDeps {
@@ -85,37 +86,10 @@ export async function recoverRunFlows(deps: RecoverRunsDeps, options: { minAgeMs
   return done;
 }
 
-/**
- * The recovery pass in a worker process: once at start, then every
- * `intervalMs`. A timer, not a BullMQ job scheduler: it must work when Redis
- * has lost everything, schedulers included. Passes never overlap, and an
- * error (Redis or the state DB down) waits for the next tick.
- */
+/** The recovery pass in a worker process: once at start, then every `intervalMs` (src/app/periodic.ts). */
 export function startRunRecovery(deps: RecoverRunsDeps, options: { intervalMs: number; minAgeMs: number }): { stop(): Promise<void> } {
   const finalizeRetries = new Map<number, number>();
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const pass = (): void => {
-    current = recoverRunFlows(deps, { minAgeMs: options.minAgeMs, finalizeRetries })
-      .then(
-        (done) => {
-          for (const r of done) deps.metrics?.runRecoveries.inc({ action: r.action });
-        },
-        (err: unknown) => deps.logger.warn({ err }, 'run recovery pass failed; next pass in a while'),
-      )
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(pass, options.intervalMs);
-        timer.unref();
-      });
-  };
-  pass();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
-  };
+  return startPeriodic('run recovery', { intervalMs: options.intervalMs, logger: deps.logger }, async () => {
+    for (const r of await recoverRunFlows(deps, { minAgeMs: options.minAgeMs, finalizeRetries })) deps.metrics?.runRecoveries.inc({ action: r.action });
+  });
 }

@@ -106,6 +106,15 @@ export function createRunStore(pool: Pool) {
       return rows[0] && toRun(rows[0]);
     },
 
+    /** Runs decided with this kind of outcome since `since` (their decision time), oldest first. */
+    async decidedSince(decisionKind: string, since: Date): Promise<RunRecord[]> {
+      const { rows } = await pool.query(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'complete' AND decision_kind = $1 AND finished_at >= $2 ORDER BY id`,
+        [decisionKind, since],
+      );
+      return rows.map(toRun);
+    },
+
     /** Latest run of every checkpoint of a plan. */
     async latestPerCheckpoint(planId: string): Promise<Map<string, RunRecord>> {
       const { rows } = await pool.query(
