@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createDatabaseFromTemplate, dropDatabase } from '../src/demo/databases.js';
-import { DEFAULT_SERVER_URL, migrateDatabase } from '../src/demo/setup.js';
-import { ensureDemoTemplate } from '../src/demo/template.js';
+import { migrateDatabase } from '../src/demo/setup.js';
 import { fromRoot } from '../src/paths.js';
 import { loadNamedQueries, type NamedQuery } from '../src/perf/named-queries.js';
 import { timeNamedQuery, type QueryTiming } from '../src/perf/query-timing.js';
 import { loadPlans } from '../src/plan/load.js';
+import { benchTemplate, demoBenchArgs, log } from './demo-bench.js';
 
 /**
  * `npm run bench:queries [-- --runs 30 --warmup 3 --rows N --prefix golive_bench]`
@@ -24,20 +23,13 @@ import { loadPlans } from '../src/plan/load.js';
  * each worker loads PostGIS before doing a few milliseconds of work.
  */
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '3' },
-    rows: { type: 'string', default: '1000000' },
-    prefix: { type: 'string', default: 'golive_bench' },
-    server: { type: 'string', default: DEFAULT_SERVER_URL },
-  },
-});
-const runs = Number(values.runs);
-const warmup = Number(values.warmup);
-const rows = Number(values.rows.replace(/_/g, ''));
-const serverUrl = values.server;
-const log = (line: string) => process.stderr.write(`${line}\n`);
+// --repeat is the shared option; this bench repeats each query `--runs` times instead.
+const bench = demoBenchArgs({ repeat: '1' }, { runs: { type: 'string', default: '30' }, warmup: { type: 'string', default: '3' } });
+const { rows, serverUrl } = bench;
+const runs = Number(bench.values.runs);
+const warmup = Number(bench.values.warmup);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${bench.values.runs}`);
+if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`--warmup must be a whole number, got ${bench.values.warmup}`);
 
 const plan = loadPlans([fromRoot('plans', 'opt1.yaml')])[0]!.plan;
 const queries = await loadNamedQueries(plan, fromRoot('plans'));
@@ -58,10 +50,10 @@ async function timeAll(url: string, setting?: string): Promise<Map<string, Query
   }
 }
 
-const template = await ensureDemoTemplate({ serverUrl, prefix: values.prefix, rows, log });
-const database = `${values.prefix}_queries`;
+const template = await benchTemplate(bench);
+const database = `${bench.prefix}_queries`;
 await dropDatabase(serverUrl, database);
-const url = await createDatabaseFromTemplate(serverUrl, template.name, database);
+const url = await createDatabaseFromTemplate(serverUrl, template, database);
 log(`bench:queries: ${rows.toLocaleString('en')} rows (${database}), ${runs} runs after ${warmup} warm-up per query`);
 let before: Map<string, QueryTiming>;
 let after: Map<string, QueryTiming>;
