@@ -19,12 +19,13 @@ export function onShutdown(logger: Logger, steps: Array<[name: string, fn: () =>
       process.exit(1);
     }, deadlineMs);
     timer.unref();
-    for (const [name, fn] of steps) {
+    for (const [index, [name, fn]] of steps.entries()) {
+      // `order`: the log lines of the last steps can reach a reader out of order (a full pipe at exit).
       try {
         await fn();
-        logger.info({ step: name }, 'closed');
+        logger.info({ step: name, order: index + 1 }, 'closed');
       } catch (err) {
-        logger.warn({ err, step: name }, 'error while closing');
+        logger.warn({ err, step: name, order: index + 1 }, 'error while closing');
       }
     }
     logger.info('shutdown complete');

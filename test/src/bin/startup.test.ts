@@ -72,10 +72,13 @@ describe('golive processes', { timeout: 180_000 }, () => {
     const out = proc.output();
     expect(out).toMatch(/shutdown complete/);
     // The steps close in order: HTTP first, workers before Redis, pools last.
+    // By the order each line records: at exit the last lines may reach the pipe's reader out of order.
     const closed = out
       .split('\n')
       .filter((l) => l.includes('"msg":"closed"'))
-      .map((l) => (JSON.parse(l) as { step: string }).step);
+      .map((l) => JSON.parse(l) as { step: string; order: number })
+      .sort((a, b) => a.order - b.order)
+      .map((l) => l.step);
     const expected = entry === 'src/bin/web.ts' ? ['http', 'state and queues'] : entry === 'src/bin/worker.ts' ? ['workers', 'metrics endpoint', 'worker redis', 'state and queues'] : ['http', 'workers', 'worker redis', 'state and queues'];
     expect(closed, out).toEqual(expected);
   });
