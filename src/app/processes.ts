@@ -107,8 +107,9 @@ export function startWorkers(
     options.runRecovery ?? { intervalMs: 60_000, minAgeMs: 60_000 },
   );
   // Fix windows (cp4: fix within 4 h, else roll back) that ended with no later decision are said in the channel, once.
+  const signoffDeps = signoffDepsOf(core, poster);
   const fixWindows = startPeriodic('fix windows', { intervalMs: 60_000, logger: core.logger }, async () => {
-    await noticeEndedFixWindows(signoffDepsOf(core, poster));
+    await noticeEndedFixWindows(signoffDeps);
   });
   return {
     ...runtime,

@@ -39,10 +39,9 @@ export const backupToolCheck = defineCheck({
       evidence.size = formatBytes(size);
 
       if (params.restore_list) {
-        const list = await runTool('pg_restore', ['--list', finalPath], ctx.signal);
-        const entries = list.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';')).length;
+        const { list, entries, sample } = await restoreList(finalPath, ctx.signal);
         observed.toc_entries = entries;
-        evidence.pg_restore_list = { exit_code: list.code, toc_entries: entries, sample: list.stdout.split('\n').filter((l) => l && !l.startsWith(';')).slice(0, 8) };
+        evidence.pg_restore_list = { exit_code: list.code, toc_entries: entries, sample };
         if (list.code !== 0 || entries === 0) {
           return { status: 'fail', observed, evidence, message: `pg_restore --list could not read the dump: ${list.code === 0 ? 'empty table of contents' : toolReason(list, 'pg_restore')}` };
         }
@@ -74,6 +73,13 @@ export async function pgDump(ctx: Pick<CheckContext, 'targetUrl' | 'signal'>, fo
       ctx.signal,
     ),
   );
+}
+
+/** pg_restore --list of a dump: its table of contents, counted (comment lines left out), and the first entries. */
+export async function restoreList(file: string, signal: AbortSignal): Promise<{ list: ToolResult; entries: number; sample: string[] }> {
+  const list = await runTool('pg_restore', ['--list', file], signal);
+  const toc = list.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';'));
+  return { list, entries: toc.length, sample: toc.slice(0, 8) };
 }
 
 function dumpFailureStatus(dump: ToolResult): 'error' | 'fail' {

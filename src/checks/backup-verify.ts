@@ -1,8 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from '../plan/units.js';
-import { restoreIntoScratch, toolReason } from './backup-tool.js';
-import { runTool } from './pg-tools.js';
+import { restoreIntoScratch, restoreList, toolReason } from './backup-tool.js';
 import { defineCheck, type Figures, type RawOutcome } from './types.js';
 
 /**
@@ -26,8 +25,7 @@ export const backupVerifyCheck = defineCheck({
     if (!info.isDirectory()) evidence.size = formatBytes(info.size);
     const started = performance.now();
 
-    const list = await runTool('pg_restore', ['--list', file], ctx.signal);
-    const entries = list.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';')).length;
+    const { list, entries } = await restoreList(file, ctx.signal);
     observed.toc_entries = entries;
     evidence.pg_restore_list = { exit_code: list.code, toc_entries: entries };
     if (list.code !== 0 || entries === 0) {

@@ -1,8 +1,7 @@
-import type pg from 'pg';
 import type { ObservedScalar } from '../plan/expect.js';
 import { redactUrl } from '../redact.js';
 import { describeDatabaseError } from './pg-errors.js';
-import { elapsedMs, openSession } from './pg-session.js';
+import { elapsedMs, oneStatement, openSession } from './pg-session.js';
 import { toScalar } from './sql.js';
 import { defineCheck, type CheckContext, type RawOutcome } from './types.js';
 
@@ -67,13 +66,13 @@ export const featureSmokeCheck = defineCheck({
   },
 });
 
-/** The query in a READ ONLY transaction of its own session; one statement (extended protocol). */
+/** The query in a READ ONLY transaction of its own session, as one statement. */
 async function ask(url: string, query: string, ctx: Pick<CheckContext, 'timeoutMs' | 'signal'>): Promise<Answer> {
   const client = await openSession(url, { statementTimeoutMs: ctx.timeoutMs, signal: ctx.signal });
   try {
     await client.query('BEGIN READ ONLY');
     const started = performance.now();
-    const result = await client.query({ text: query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
+    const result = await oneStatement(client, query);
     const ms = elapsedMs(started);
     await client.query('ROLLBACK');
     const types = result.fields.map((f) => f.dataTypeID);

@@ -55,6 +55,15 @@ export async function withReadOnlySession<T>(targetUrl: string, options: Session
   }
 }
 
+/**
+ * A plan's query, rows as arrays, over the extended protocol: it takes one
+ * statement, so a query cannot lift its transaction's READ ONLY with a
+ * `SET TRANSACTION READ WRITE;` in front of it.
+ */
+export function oneStatement(client: pg.ClientBase, text: string): Promise<pg.QueryArrayResult> {
+  return client.query({ text, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
+}
+
 /** pg returns bigint and numeric as text (to keep precision); figures want numbers. */
 export function numericValue(value: unknown): number | null {
   if (value === null || value === undefined) return null;

@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import { redactUrl } from '../redact.js';
 import { describeDatabaseError } from './pg-errors.js';
-import { elapsedMs, numericValue, openSession } from './pg-session.js';
+import { elapsedMs, numericValue, oneStatement, openSession } from './pg-session.js';
 import type { ObservedScalar } from '../plan/expect.js';
 import { defineCheck, type RawOutcome } from './types.js';
 
@@ -28,9 +27,7 @@ export const sqlCheck = defineCheck({
     const started = performance.now();
     try {
       await client.query(params.readonly ? 'BEGIN READ ONLY' : 'BEGIN');
-      // The extended protocol takes one statement: a plan's query cannot lift
-      // its READ ONLY with a `SET TRANSACTION READ WRITE;` in front of it.
-      const result = await client.query({ text: params.query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
+      const result = await oneStatement(client, params.query);
       await client.query(params.readonly ? 'ROLLBACK' : 'COMMIT');
       const ms = elapsedMs(started);
       const first = result.rows[0] as unknown[] | undefined;

@@ -4,7 +4,8 @@ import { decisionDetail } from '../engine/decide-run.js';
 import { evidenceDigest } from '../engine/digest.js';
 import { loadRunState, toDecisionResults, type RunState } from '../engine/run-state.js';
 import { formatDuration } from '../plan/duration.js';
-import { rolesAllowed, type Checkpoint, type Plan } from '../plan/schema.js';
+import { criterionOfChecks, rolesAllowed, type Checkpoint, type Plan } from '../plan/schema.js';
+import { resultRow } from '../engine/result-row.js';
 import { formatLocal, resolveMoment } from '../plan/time.js';
 import { rangeMs, rescheduledDates } from '../signoff/evidence.js';
 import { precheckView, type PrecheckDecision, type PrecheckSlot } from '../slack/views/cutover-precheck.js';
@@ -124,20 +125,10 @@ async function runChecks(deps: CutoverDeps, plan: Plan, cp: Checkpoint, phase: s
   const missing = criteria.filter((c) => c.checks.some((k) => !already.has(k.id))).map((c) => c.id);
   if (missing.length === 0) return;
   const outcomes = await executePhaseChecks(deps, { plan, checkpoint: cp, phase, environment: cp.environment, criteriaIds: missing });
-  const criterionOf = new Map(cp.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+  const criterionOf = criterionOfChecks(cp);
   for (const [checkId, o] of outcomes) {
     if (already.has(checkId)) continue;
-    await deps.store.runs.recordResult({
-      runId,
-      checkId,
-      criterionId: criterionOf.get(checkId) ?? '',
-      status: o.status,
-      observed: o.observed,
-      expected: o.expected.length ? o.expected : null,
-      message: o.message,
-      evidence: { environment: o.environment, ...o.evidence },
-      durationMs: Math.round(o.durationMs),
-    });
+    await deps.store.runs.recordResult(resultRow(runId, checkId, criterionOf.get(checkId), o, { environment: o.environment }));
   }
 }
 

@@ -4,6 +4,8 @@ import type { CheckOutcome } from '../checks/types.js';
 import type { Decision } from '../decision/types.js';
 import { decisionDetail } from '../engine/decide-run.js';
 import { evidenceDigest } from '../engine/digest.js';
+import { resultRow } from '../engine/result-row.js';
+import { criterionOfChecks } from '../plan/schema.js';
 import { stableStringify } from '../plan/check-types.js';
 import type { CutoverState } from '../plan/constants.js';
 import type { CheckResultRecord, RunRecord } from '../store/runs.js';
@@ -30,19 +32,9 @@ export async function recordCutoverRun(
   const startedBy = cutover.confirmedBy ?? cutover.startedBy;
   const run = await createRun(deps, cp, cutover, startedBy);
 
-  const criterionOf = new Map(cp.checkpoint.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+  const criterionOf = criterionOfChecks(cp.checkpoint);
   for (const [checkId, o] of input.validation ?? new Map()) {
-    await deps.store.runs.recordResult({
-      runId: run.id,
-      checkId,
-      criterionId: criterionOf.get(checkId) ?? '',
-      status: o.status,
-      observed: o.observed,
-      expected: o.expected.length ? o.expected : null,
-      message: o.message,
-      evidence: { environment: o.environment, cutover: cutover.id, ...o.evidence },
-      durationMs: Math.round(o.durationMs),
-    });
+    await deps.store.runs.recordResult(resultRow(run.id, checkId, criterionOf.get(checkId), o, { environment: o.environment, cutover: cutover.id }));
   }
   const stored = await deps.store.runs.results(run.id);
   const decision = decidePhase(cp.plan, cp.checkpoint, phase, toCheckResults(new Map(stored.map((r) => [r.checkId, asOutcome(r)]))), input.finalState);

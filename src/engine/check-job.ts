@@ -1,10 +1,9 @@
 import { executeGroup } from '../checks/execute.js';
 import type { Logger } from '../logger.js';
-import type { CheckResultRecord } from '../store/runs.js';
+import { resultRow } from './result-row.js';
 import { checkContextFor, type CheckEnvironmentDeps } from './check-context.js';
 import { environmentOf } from './groups.js';
-import { findCheckpoint } from '../plan/schema.js';
-import { allChecks } from '../plan/schema.js';
+import { allChecks, criterionOfChecks, findCheckpoint } from '../plan/schema.js';
 
 /**
  * One execution of a run's checks (one check, or a shared group), recorded
@@ -23,7 +22,7 @@ export async function runCheckGroup(deps: CheckEnvironmentDeps, runId: number, c
   if (checkIds.every((id) => already.has(id))) return { recorded: [], skipped: true };
   const byId = new Map(allChecks(cp).map((c) => [c.id, c]));
   const checks = checkIds.map((id) => byId.get(id)).filter((c) => c !== undefined);
-  const criterionOf = new Map(cp.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+  const criterionOf = criterionOfChecks(cp);
   const first = checks[0];
   if (!first) return { recorded: [], skipped: true };
 
@@ -32,18 +31,7 @@ export async function runCheckGroup(deps: CheckEnvironmentDeps, runId: number, c
   const outcomes = await executeGroup(checks, ctx);
   const recorded: string[] = [];
   for (const [checkId, outcome] of outcomes) {
-    const row: Omit<CheckResultRecord, 'recordedAt'> = {
-      runId,
-      checkId,
-      criterionId: criterionOf.get(checkId) ?? '',
-      status: outcome.status,
-      observed: outcome.observed,
-      expected: outcome.expected.length ? outcome.expected : null,
-      message: outcome.message,
-      evidence: { environment, ...outcome.evidence },
-      durationMs: Math.round(outcome.durationMs),
-    };
-    if (await deps.store.runs.recordResult(row)) recorded.push(checkId);
+    if (await deps.store.runs.recordResult(resultRow(runId, checkId, criterionOf.get(checkId), outcome, { environment }))) recorded.push(checkId);
   }
   logger.info({ runId, checks: checkIds, statuses: [...outcomes.values()].map((o) => o.status) }, 'checks recorded');
   return { recorded, skipped: false };

@@ -7,6 +7,7 @@ import { decisionDetail } from './decide-run.js';
 import { evidenceDigest } from './digest.js';
 import { withRunLock } from './run-lock.js';
 import { loadRunState } from './run-state.js';
+import { criterionOfChecks } from '../plan/schema.js';
 
 export interface FinalizeDeps {
   store: Store;
@@ -28,7 +29,7 @@ export async function finalizeRun(deps: FinalizeDeps, runId: number): Promise<{ 
     if (!before) return {};
     if (before.run.status !== 'running') return { decision: before.run.decision ?? undefined, digest: before.run.evidenceDigest ?? undefined };
     const recorded = new Set(before.stored.map((r) => r.checkId));
-    const criterionOf = new Map(before.checkpoint.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+    const criterionOf = criterionOfChecks(before.checkpoint);
     for (const check of before.checks.filter((c) => !recorded.has(c.id))) {
       await deps.store.runs.recordResult({
         runId,

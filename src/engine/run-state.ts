@@ -2,7 +2,7 @@ import { decideCheckpoint } from '../decision/decide.js';
 import type { CheckResult, Decision } from '../decision/types.js';
 import { GoliveError } from '../errors.js';
 import type { PlanRegistry } from '../plan-registry.js';
-import { allChecks, CUTOVER_STATES, findCheckpoint, type Check, type Checkpoint, type CutoverState, type Plan } from '../plan/schema.js';
+import { allChecks, criterionOfChecks, CUTOVER_STATES, findCheckpoint, type Check, type Checkpoint, type CutoverState, type Plan } from '../plan/schema.js';
 import type { AttestationRecord } from '../store/attestations.js';
 import type { Store } from '../store/index.js';
 import type { CheckResultRecord, RunRecord } from '../store/runs.js';
@@ -43,7 +43,7 @@ export async function loadRunState(deps: { store: Store; plans: PlanRegistry }, 
 /** Pure: the effective results and decision of a run from its rows. */
 export function buildRunState(plan: Plan, checkpoint: Checkpoint, run: RunRecord, stored: CheckResultRecord[], attestations: AttestationRecord[]): RunState {
   const checks = allChecks(checkpoint);
-  const criterionOf = new Map(checkpoint.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+  const criterionOf = criterionOfChecks(checkpoint);
   const results = new Map<string, EffectiveResult>();
   for (const r of stored) {
     results.set(r.checkId, { checkId: r.checkId, criterionId: r.criterionId, status: r.status, observed: r.observed, expected: r.expected, message: r.message, evidence: r.evidence, durationMs: r.durationMs });

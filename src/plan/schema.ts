@@ -604,6 +604,11 @@ export function allChecks(cp: Checkpoint): Check[] {
   return [...cp.criteria.flatMap((c) => c.checks), ...cp.trigger_checks];
 }
 
+/** Check id → the id of the criterion it belongs to (trigger checks belong to none). */
+export function criterionOfChecks(cp: Checkpoint): Map<string, string> {
+  return new Map(cp.criteria.flatMap((c) => c.checks.map((k) => [k.id, c.id] as const)));
+}
+
 /** The roles allowed a command at a checkpoint; undefined: anyone in the channel. */
 export function rolesAllowed(plan: Plan, command: Command, checkpointId?: string): string[] | undefined {
   const cp = checkpointId ? plan.checkpoints.find((c) => c.id === checkpointId) : undefined;

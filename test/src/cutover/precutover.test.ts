@@ -20,7 +20,6 @@ type Doc = Record<string, any>;
 describe('cp3 pre-cutover timeline and decision', () => {
   let plan: CutoverPlanFiles;
   let prod: DemoTestDatabase;
-  let staging: DemoTestDatabase;
   let h: Harness;
   let bed: CutoverBed;
   const clock = new ManualClock('2026-02-17T08:00:00Z');
@@ -54,7 +53,7 @@ describe('cp3 pre-cutover timeline and decision', () => {
       },
     });
     bed = await startCutoverBed(plan, 'copre', clock);
-    ({ h, prod, staging } = bed);
+    ({ h, prod } = bed);
   });
   afterAll(() => bed?.close());
 
